@@ -1,0 +1,73 @@
+# Exercise Signals. `make run` serves the site; `make test` runs every test.
+
+VENV := .venv
+PY := $(VENV)/bin/python
+CHROMIUM := /usr/bin/chromium
+HOST_PORT := 127.0.0.1:8000
+
+# The first Python >= 3.12 found: the pyenv version pinned in .python-version, then the PATH.
+BOOTSTRAP_PYTHON := $(shell for candidate in "$$HOME/.pyenv/versions/$$(cat .python-version 2>/dev/null)/bin/python" python3.13 python3.12 python3; do \
+	if command -v "$$candidate" >/dev/null 2>&1 && "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo "$$candidate"; break; fi; done)
+
+# Production-like local serving: DEBUG off, so readers see the real 404 page and headers.
+RUN_ENV = DJANGO_SECRET_KEY="$$(cat $(VENV)/secret-key)" DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
+
+.PHONY: run dev test lint format install install-dev chromium clean
+
+run: install $(VENV)/secret-key
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py load_content
+	$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	@echo "Serving Exercise Signals on http://$(HOST_PORT)/ (Ctrl-C to stop)"
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST_PORT)
+
+# For working on the code: debug pages, templates and static files reloaded as they change.
+dev: install
+	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=true $(PY) manage.py load_content
+	DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST_PORT)
+
+test: install-dev chromium
+	$(PY) -m pytest
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/bin/python:
+	@if [ -z "$(BOOTSTRAP_PYTHON)" ]; then echo "Python 3.12 or newer is required (see .python-version)." >&2; exit 1; fi
+	$(BOOTSTRAP_PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.lock | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.lock
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.lock | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements-dev.lock
+	touch $@ $(VENV)/.installed
+
+$(VENV)/secret-key: | $(VENV)/bin/python
+	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+# Browser tests drive Debian's Chromium. Install it when we can; otherwise say so loudly and
+# let pytest skip the browser tests (CI sets BROWSER_TESTS=required, which turns that into a failure).
+chromium:
+	@if [ -x $(CHROMIUM) ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then APT=""; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then APT="sudo"; \
+	else echo "!!! Chromium is missing and cannot be installed here (needs root or sudo): BROWSER TESTS WILL BE SKIPPED. Install it with: apt-get install -y chromium" >&2; exit 0; fi; \
+	echo "Installing Debian's chromium for the browser tests…"; \
+	$$APT apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$APT apt-get install -y -qq chromium >/dev/null \
+	|| echo "!!! Installing chromium failed: BROWSER TESTS WILL BE SKIPPED." >&2
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache test-artifacts

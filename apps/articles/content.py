@@ -1,0 +1,332 @@
+"""Reading `content/`: the file format, and every check made before anything is written.
+
+`load_content` turns what this module returns into rows; nothing here touches the database.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .models import Tier
+from .rendering import find_line, render_markdown
+
+REFERENCES_FILE = "references.yaml"
+ARTICLES_DIR = "articles"
+
+TIER_MARKER = re.compile(r"^<!--\s*tier:\s*(?P<tier>[^\s>]*)\s*-->\s*$")
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+REFERENCE_KEY = re.compile(r"^[a-z0-9]+$")
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+PMCID = re.compile(r"^PMC\d+$")
+
+ARTICLE_FIELDS = {"title", "slug", "summary", "last_reviewed"}
+REFERENCE_REQUIRED = {"key", "authors", "year", "title", "journal"}
+REFERENCE_OPTIONAL = {"volume", "issue", "pages", "doi", "pmid", "pmcid"}
+
+
+class ContentError(Exception):
+    def __init__(self, path, line, message):
+        super().__init__(f"{path}:{line}: {message}")
+        self.path, self.line, self.message = path, line, message
+
+
+class ContentErrors(Exception):
+    def __init__(self, errors):
+        super().__init__("\n".join(str(error) for error in errors))
+        self.errors = errors
+
+
+@dataclass
+class ArticleSource:
+    path: str
+    slug: str
+    title: str
+    summary: str
+    last_reviewed: datetime.date
+    slug_line: int
+    bodies: dict[str, str] = field(default_factory=dict)  # tier -> Markdown
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def _key_lines(node, line_offset):
+    """Top-level keys of a YAML mapping node -> 1-based line in the file."""
+    return {
+        key.value: key.start_mark.line + 1 + line_offset
+        for key, _value in getattr(node, "value", [])
+        if isinstance(key, yaml.ScalarNode)
+    }
+
+
+def _parse_yaml(text, path, line_offset=0):
+    """(data, node) or raise ContentError at the line YAML complains about."""
+    try:
+        return yaml.safe_load(text), yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 + line_offset if mark else 1 + line_offset
+        message = f"invalid YAML: {error.problem or error}"
+        if error.context and error.context_mark:
+            started = error.context_mark.line + 1 + line_offset
+            message += f" ({error.context} that starts at line {started})"
+        raise ContentError(path, line, message) from error
+
+
+def read_references(root: Path):
+    """Validated reference dicts from references.yaml; raises ContentErrors."""
+    path = root / REFERENCES_FILE
+    shown = _display(path, root)
+    if not path.exists():
+        raise ContentErrors([ContentError(shown, 1, "file is missing")])
+    try:
+        data, node = _parse_yaml(path.read_text(encoding="utf-8"), shown)
+    except ContentError as error:
+        raise ContentErrors([error]) from error
+    if not isinstance(data, list):
+        raise ContentErrors([ContentError(shown, 1, "expected a list of references")])
+
+    errors, references, first_seen = [], [], {}
+    for entry, entry_node in zip(data, node.value, strict=True):
+        line = entry_node.start_mark.line + 1
+        if not isinstance(entry, dict):
+            errors.append(ContentError(shown, line, "each reference must be a mapping"))
+            continue
+        lines = _key_lines(entry_node, 0)
+        problems = _reference_problems(entry)
+        errors.extend(ContentError(shown, lines.get(name, line), text) for name, text in problems)
+        key = entry.get("key")
+        if isinstance(key, str) and key in first_seen:
+            errors.append(
+                ContentError(
+                    shown,
+                    line,
+                    f"duplicate reference key “{key}” (first at line {first_seen[key]})",
+                )
+            )
+        elif isinstance(key, str):
+            first_seen[key] = line
+        if not problems:
+            references.append(_normalise_reference(entry))
+    if errors:
+        raise ContentErrors(errors)
+    return references
+
+
+def _reference_problems(entry):
+    problems = []
+    for name in sorted(REFERENCE_REQUIRED - entry.keys()):
+        problems.append((None, f"missing required field “{name}”"))
+    for name in sorted(entry.keys() - REFERENCE_REQUIRED - REFERENCE_OPTIONAL):
+        problems.append((name, f"unknown field “{name}”"))
+    key = entry.get("key")
+    if "key" in entry and not (isinstance(key, str) and REFERENCE_KEY.match(key)):
+        problems.append(("key", f"key “{key}” must be lowercase letters and digits"))
+    authors = entry.get("authors")
+    if "authors" in entry and not (
+        isinstance(authors, list) and authors and all(isinstance(a, str) for a in authors)
+    ):
+        problems.append(("authors", "authors must be a non-empty list of names"))
+    year = entry.get("year")
+    if "year" in entry and not (isinstance(year, int) and 1800 <= year <= 2100):
+        problems.append(("year", f"year “{year}” is not a four-digit year"))
+    for name in ("title", "journal"):
+        if name in entry and not (isinstance(entry[name], str) and entry[name].strip()):
+            problems.append((name, f"{name} must be text"))
+    if entry.get("doi") is not None and not DOI.match(str(entry["doi"])):
+        problems.append(("doi", f"DOI “{entry['doi']}” should look like 10.1234/abc"))
+    if entry.get("pmid") is not None and not isinstance(entry["pmid"], int):
+        problems.append(("pmid", f"PMID “{entry['pmid']}” must be a number"))
+    if entry.get("pmcid") is not None and not PMCID.match(str(entry["pmcid"])):
+        problems.append(("pmcid", f"PMCID “{entry['pmcid']}” should look like PMC1234567"))
+    return problems
+
+
+def _normalise_reference(entry):
+    return {
+        "key": entry["key"],
+        "authors": entry["authors"],
+        "year": entry["year"],
+        "title": entry["title"].strip(),
+        "journal": entry["journal"].strip(),
+        "volume": str(entry.get("volume") or ""),
+        "issue": str(entry.get("issue") or ""),
+        "pages": str(entry.get("pages") or ""),
+        "doi": str(entry.get("doi") or ""),
+        "pmid": entry.get("pmid"),
+        "pmcid": str(entry.get("pmcid") or ""),
+    }
+
+
+def read_articles(root: Path, reference_keys):
+    """Validated ArticleSource objects, one per articles/*.md file; raises ContentErrors."""
+    errors, articles, slug_files = [], [], {}
+    for path in sorted((root / ARTICLES_DIR).glob("*.md")):
+        shown = _display(path, root)
+        try:
+            article = _read_article(path, shown, reference_keys)
+        except ContentErrors as error:
+            errors.extend(error.errors)
+            continue
+        if article.slug in slug_files:
+            errors.append(
+                ContentError(
+                    shown,
+                    article.slug_line,
+                    f"duplicate slug “{article.slug}” (also used by {slug_files[article.slug]})",
+                )
+            )
+            continue
+        slug_files[article.slug] = shown
+        articles.append(article)
+    if errors:
+        raise ContentErrors(errors)
+    return articles
+
+
+def _read_article(path, shown, reference_keys):
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if not lines or lines[0].strip() != "---":
+        raise ContentErrors([ContentError(shown, 1, "file must start with front matter (---)")])
+    closing = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    if closing is None:
+        raise ContentErrors([ContentError(shown, 1, "front matter is never closed with ---")])
+
+    try:
+        meta, node = _parse_yaml("\n".join(lines[1:closing]), shown, line_offset=1)
+    except ContentError as error:
+        raise ContentErrors([error]) from error
+    if not isinstance(meta, dict):
+        raise ContentErrors([ContentError(shown, 2, "front matter must be key: value pairs")])
+    key_lines = _key_lines(node, 1)
+    errors = [
+        ContentError(shown, 1, f"front matter is missing “{name}”")
+        for name in sorted(ARTICLE_FIELDS - meta.keys())
+    ]
+    errors += [
+        ContentError(shown, key_lines[name], f"unknown front matter field “{name}”")
+        for name in sorted(meta.keys() - ARTICLE_FIELDS)
+    ]
+    slug = meta.get("slug")
+    if "slug" in meta and not (isinstance(slug, str) and SLUG.match(slug)):
+        errors.append(
+            ContentError(
+                shown, key_lines["slug"], f"slug “{slug}” must be lowercase words joined by -"
+            )
+        )
+    for name in ("title", "summary"):
+        if name in meta and not (isinstance(meta[name], str) and meta[name].strip()):
+            errors.append(ContentError(shown, key_lines[name], f"{name} must be text"))
+    reviewed = meta.get("last_reviewed")
+    if "last_reviewed" in meta and not isinstance(reviewed, datetime.date):
+        errors.append(
+            ContentError(
+                shown,
+                key_lines["last_reviewed"],
+                f"last_reviewed “{reviewed}” must be a date (YYYY-MM-DD)",
+            )
+        )
+
+    bodies, body_errors = _split_tiers(lines, closing + 1, shown, reference_keys)
+    errors += body_errors
+    if errors:
+        raise ContentErrors(errors)
+    return ArticleSource(
+        path=shown,
+        slug=slug,
+        title=meta["title"].strip(),
+        summary=meta["summary"].strip(),
+        last_reviewed=reviewed,
+        slug_line=key_lines["slug"],
+        bodies=bodies,
+    )
+
+
+def _split_tiers(lines, start, shown, reference_keys):
+    """Tier bodies keyed by tier, and the errors found in them."""
+    errors, bodies, starts, current = [], {}, {}, None
+    valid = {tier.value for tier in Tier}
+    for index in range(start, len(lines)):
+        line_number = index + 1
+        marker = TIER_MARKER.match(lines[index])
+        if marker:
+            tier = marker["tier"]
+            if tier not in valid:
+                errors.append(
+                    ContentError(
+                        shown,
+                        line_number,
+                        f"unknown tier “{tier}” (use {', '.join(t.value for t in Tier)})",
+                    )
+                )
+                current = None
+            elif tier in bodies:
+                errors.append(
+                    ContentError(
+                        shown,
+                        line_number,
+                        f"tier “{tier}” appears twice (first at line {starts[tier]})",
+                    )
+                )
+                current = None
+            else:
+                bodies[tier], starts[tier], current = [], line_number, tier
+        elif current:
+            bodies[current].append(lines[index])
+        elif lines[index].strip() and not errors:
+            errors.append(
+                ContentError(shown, line_number, "text before the first <!-- tier: … --> marker")
+            )
+
+    texts = {tier: "\n".join(body).strip("\n") + "\n" for tier, body in bodies.items()}
+    for tier in Tier:
+        if tier.value not in texts:
+            if not errors:
+                errors.append(ContentError(shown, len(lines), f"the {tier.value} tier is missing"))
+            continue
+        text = texts[tier.value]
+        # The body was stripped of leading blank lines; find where it really starts.
+        first_line = starts[tier.value] + 1
+        while first_line <= len(lines) and not lines[first_line - 1].strip():
+            first_line += 1
+        if not text.strip():
+            errors.append(
+                ContentError(shown, starts[tier.value], f"the {tier.value} tier is empty")
+            )
+            continue
+        errors += _body_errors(text, first_line, shown, reference_keys)
+    return texts, errors
+
+
+def _body_errors(text, first_line, shown, reference_keys):
+    errors, in_fence = [], False
+    for offset, line in enumerate(text.splitlines()):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+        elif not in_fence and re.match(r"^#\s", line):
+            errors.append(
+                ContentError(
+                    shown,
+                    first_line + offset,
+                    "use ## or deeper for headings (the page title is the only #)",
+                )
+            )
+    for key in render_markdown(text).citation_keys:
+        if key not in reference_keys:
+            line = first_line + find_line(text, f"@{key}") - 1
+            errors.append(ContentError(shown, line, f"unknown citation key “{key}”"))
+    return errors
+
+
+def read_content(root: Path):
+    """(references, articles) from a content folder, or ContentErrors naming every problem."""
+    references = read_references(root)
+    articles = read_articles(root, {reference["key"] for reference in references})
+    return references, articles

@@ -1,0 +1,200 @@
+from urllib.parse import quote_plus
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.urls import reverse
+
+from .rendering import find_line, render_markdown
+
+
+class Tier(models.TextChoices):
+    FUNDAMENTALS = "fundamentals", "Fundamentals"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    ACADEMIC = "academic", "Academic"
+
+    @property
+    def blurb(self):
+        return TIER_BLURBS[self]
+
+
+TIER_BLURBS = {
+    Tier.FUNDAMENTALS: "Plain language. Every term is explained; no background needed.",
+    Tier.INTERMEDIATE: "Named hormones, pathways and training protocols, with key sources.",
+    Tier.ACADEMIC: "Mechanisms, how strong the evidence is, and a citation for each claim.",
+}
+DEFAULT_TIER = Tier.FUNDAMENTALS
+
+
+class Reference(models.Model):
+    key = models.SlugField(max_length=64, unique=True, help_text="Cited in Markdown as [@key].")
+    authors = models.JSONField(default=list, help_text='A list such as ["Pedersen BK"].')
+    year = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=500)
+    journal = models.CharField(max_length=200)
+    volume = models.CharField(max_length=20, blank=True)
+    issue = models.CharField(max_length=20, blank=True)
+    pages = models.CharField(max_length=40, blank=True)
+    doi = models.CharField("DOI", max_length=200, blank=True)
+    pmid = models.PositiveIntegerField("PMID", null=True, blank=True)
+    pmcid = models.CharField("PMCID", max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["key"]
+
+    def __str__(self):
+        return f"{self.first_author} {self.year}: {self.title}"
+
+    @property
+    def first_author(self):
+        return self.authors[0].split()[0] if self.authors else ""
+
+    @property
+    def author_list(self):
+        return ", ".join(self.authors)
+
+    @property
+    def source(self):
+        """Journal, volume(issue):pages, in the usual Vancouver order."""
+        text = self.journal
+        if self.volume:
+            text += f" {self.volume}"
+            if self.issue:
+                text += f"({self.issue})"
+        if self.pages:
+            text += f":{self.pages}" if self.volume else f", {self.pages}"
+        return text
+
+    @property
+    def doi_url(self):
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pubmed_url(self):
+        if self.pmid:
+            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
+        # PubMed goes straight to the record when a search matches one DOI.
+        return f"https://pubmed.ncbi.nlm.nih.gov/?term={quote_plus(self.doi or self.title)}"
+
+    @property
+    def pmc_url(self):
+        return f"https://pmc.ncbi.nlm.nih.gov/articles/{self.pmcid}/" if self.pmcid else ""
+
+
+class ArticleQuerySet(models.QuerySet):
+    def with_tiers(self):
+        return self.prefetch_related(
+            models.Prefetch("tiers", queryset=ArticleTier.objects.order_by("position"))
+        )
+
+
+class Article(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    last_reviewed = models.DateField()
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:article", args=[self.slug])
+
+
+TIER_POSITIONS = {tier: position for position, tier in enumerate(Tier)}
+
+
+class ArticleTier(models.Model):
+    """One article told at one depth. Its HTML is rendered here, on save, never per request."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="tiers")
+    tier = models.CharField(max_length=20, choices=Tier.choices)
+    position = models.PositiveSmallIntegerField(editable=False)
+    body_markdown = models.TextField("body (Markdown)")
+    body_html = models.TextField(editable=False)
+    toc_html = models.TextField(editable=False, blank=True)
+    reading_minutes = models.PositiveSmallIntegerField(editable=False)
+    references = models.ManyToManyField(Reference, through="Citation", related_name="tiers")
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "tier"], name="one_body_per_tier"),
+        ]
+
+    def __str__(self):
+        return f"{self.article} ({self.get_tier_display()})"
+
+    @transaction.atomic
+    def save(self, *args, **kwargs):
+        rendered = self.render()
+        super().save(*args, **kwargs)
+        self.set_citations(rendered.citation_keys)
+
+    def get_absolute_url(self):
+        return reverse("articles:article-tier", args=[self.article.slug, self.tier])
+
+    @property
+    def label(self):
+        return self.get_tier_display()
+
+    @property
+    def shows_toc(self):
+        return self.tier != Tier.FUNDAMENTALS and bool(self.toc_html)
+
+    def render(self):
+        rendered = render_markdown(self.body_markdown)
+        self.body_html = rendered.html
+        self.toc_html = rendered.toc_html
+        self.reading_minutes = rendered.reading_minutes
+        self.position = TIER_POSITIONS[Tier(self.tier)]
+        return rendered
+
+    def unknown_citations(self, cited_keys):
+        """(key, line) for each cited key that has no Reference."""
+        known = set(Reference.objects.filter(key__in=cited_keys).values_list("key", flat=True))
+        return [
+            (key, find_line(self.body_markdown, f"@{key}"))
+            for key in cited_keys
+            if key not in known
+        ]
+
+    def clean(self):
+        rendered = render_markdown(self.body_markdown)
+        problems = [
+            f"Line {line}: no reference has the key “{key}”."
+            for key, line in self.unknown_citations(rendered.citation_keys)
+        ]
+        if problems:
+            raise ValidationError({"body_markdown": problems})
+
+    def set_citations(self, cited_keys):
+        current = list(self.citations.order_by("number").values_list("reference__key", flat=True))
+        if current == cited_keys:
+            return
+        references = Reference.objects.in_bulk(cited_keys, field_name="key")
+        self.citations.all().delete()
+        Citation.objects.bulk_create(
+            Citation(tier=self, reference=references[key], number=number)
+            for number, key in enumerate(cited_keys, start=1)
+        )
+
+
+class Citation(models.Model):
+    tier = models.ForeignKey(ArticleTier, on_delete=models.CASCADE, related_name="citations")
+    reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="citations")
+    number = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["tier", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["tier", "reference"], name="cite_reference_once"),
+            models.UniqueConstraint(fields=["tier", "number"], name="one_reference_per_number"),
+        ]
+
+    def __str__(self):
+        return f"[{self.number}] {self.reference.key}"

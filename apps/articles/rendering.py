@@ -1,0 +1,151 @@
+"""Markdown to safe HTML: the one place where that happens.
+
+Called when content is loaded or saved (and by the admin preview), never while serving a page.
+"""
+
+import math
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+
+import bleach
+import markdown
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+
+# [@key] or [@key1; @key2]
+CITATION_PATTERN = r"\[(@[^\]\n]+)\]"
+CITATION_KEY = re.compile(r"^[a-z0-9]+$")
+WORDS_PER_MINUTE = 200
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
+    "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "span", "strong", "sub",
+    "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}  # fmt: skip
+ALLOWED_PROTOCOLS = {"http", "https", "mailto"}
+# Classes the renderer itself emits; anything else an author writes is dropped, so content
+# can never borrow the site's own hooks.
+ALLOWED_CLASSES = {"citation", "footnote", "footnote-ref", "footnote-backref", "toc"}
+ID_ATTRIBUTE_TAGS = {"h2", "h3", "h4", "h5", "h6", "li", "sup"}
+
+
+def _allowed_attribute(tag, name, value):
+    if name == "class":
+        return value in ALLOWED_CLASSES or (tag == "code" and value.startswith("language-"))
+    if name == "id":
+        return tag in ID_ATTRIBUTE_TAGS
+    if tag == "a":
+        return name in {"href", "title"}
+    if tag == "abbr":
+        return name == "title"
+    if tag == "th":
+        return name == "scope"
+    if tag == "ol":
+        return name == "start"
+    return False
+
+
+def clean_html(html: str) -> str:
+    """Remove everything outside the allowlist: the only call to the sanitiser."""
+    return bleach.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=_allowed_attribute,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+    )
+
+
+def citation_keys_in(marker_text: str) -> list[str]:
+    """`@a; @b` -> ["a", "b"]"""
+    return [part.strip().removeprefix("@").strip() for part in marker_text.split(";")]
+
+
+class CitationProcessor(InlineProcessor):
+    """Marks each cited key; numbers are given afterwards, in document order.
+
+    (Python-Markdown processes nested blocks after their parents, so numbering here would not
+    follow reading order.)
+    """
+
+    def handleMatch(self, match, data):
+        sup = etree.Element("sup", {"class": "citation"})
+        sup.text = "["
+        for position, key in enumerate(citation_keys_in(match.group(1))):
+            if position:
+                sup[-1].tail = ", "
+            link = etree.SubElement(sup, "a", {"href": f"#ref-{key}", "class": "citation"})
+            link.text = key
+        sup[-1].tail = "]"
+        return sup, match.start(0), match.end(0)
+
+
+class CitationExtension(Extension):
+    def extendMarkdown(self, md):
+        # Above links (160) so "[@key]" is never read as a link; below code spans (190).
+        md.inlinePatterns.register(CitationProcessor(CITATION_PATTERN, md), "citation", 176)
+
+
+CITATION_LINK = re.compile(r'<a class="citation" href="#ref-([^"<]*)">\1</a>')
+
+
+def number_citations(html: str) -> tuple[str, list[str]]:
+    keys: list[str] = []
+
+    def numbered(match):
+        key = match.group(1)
+        if key not in keys:
+            keys.append(key)
+        return f'<a href="#ref-{key}">{keys.index(key) + 1}</a>'
+
+    return CITATION_LINK.sub(numbered, html), keys
+
+
+@dataclass
+class Rendered:
+    html: str
+    toc_html: str
+    citation_keys: list[str] = field(default_factory=list)
+    word_count: int = 0
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
+
+
+def render_markdown(text: str) -> Rendered:
+    """Turn an author's Markdown into sanitised HTML, a table of contents and its citations.
+
+    Citations are numbered in order of first use; unknown keys are not checked here (the caller
+    knows which references exist and where the text came from, so it reports them).
+    """
+    converter = markdown.Markdown(
+        extensions=[
+            "tables",
+            "fenced_code",
+            "footnotes",
+            "sane_lists",
+            "toc",
+            CitationExtension(),
+        ],
+        extension_configs={"toc": {"toc_depth": "2-3"}},
+        output_format="html",
+    )
+    html, citation_keys = number_citations(converter.convert(text))
+    headings = sum(1 + len(token["children"]) for token in converter.toc_tokens)
+    toc_html = converter.toc if headings >= 2 else ""
+    plain_text = re.sub(CITATION_PATTERN, " ", text)
+    return Rendered(
+        html=clean_html(html),
+        toc_html=clean_html(toc_html),
+        citation_keys=citation_keys,
+        word_count=len(re.findall(r"[\w'\u2019-]+", plain_text)),
+    )
+
+
+def find_line(text: str, needle: str) -> int:
+    """1-based line of the first occurrence of needle in text (1 if absent)."""
+    index = text.find(needle)
+    return text.count("\n", 0, index) + 1 if index >= 0 else 1

@@ -1,0 +1,51 @@
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.vary import vary_on_cookie, vary_on_headers
+
+from .models import DEFAULT_TIER, Article, Citation, Tier
+
+TIER_COOKIE = "tier"
+TIER_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
+
+
+def remembered_tier(request):
+    value = request.COOKIES.get(TIER_COOKIE)
+    return Tier(value) if value in Tier.values else DEFAULT_TIER
+
+
+def home(request):
+    return render(
+        request,
+        "articles/home.html",
+        {"articles": Article.objects.all(), "tiers": list(Tier)},
+    )
+
+
+@vary_on_cookie
+def article(request, slug):
+    """An article's own URL opens at the tier the reader last chose."""
+    get_object_or_404(Article.objects.only("pk"), slug=slug)
+    return redirect("articles:article-tier", slug=slug, tier=remembered_tier(request))
+
+
+@vary_on_headers("HX-Request")
+def article_tier(request, slug, tier):
+    article = get_object_or_404(Article.objects.with_tiers(), slug=slug)
+    tiers = list(article.tiers.all())
+    current = next((t for t in tiers if t.tier == tier), None)
+    if current is None:
+        raise Http404("This article has no such tier.")
+    context = {
+        "article": article,
+        "tiers": tiers,
+        "current": current,
+        "citations": Citation.objects.filter(tier=current).select_related("reference"),
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "articles/article.html#tier-swap", context)
+    else:
+        response = render(request, "articles/article.html", context)
+    response.set_cookie(
+        TIER_COOKIE, tier.value, max_age=TIER_COOKIE_MAX_AGE, samesite="Lax", httponly=True
+    )
+    return response

@@ -1,0 +1,101 @@
+"""Site-wide rules: migrations, one <h1>, security headers, production settings."""
+
+import os
+import re
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from apps.articles.models import Tier
+from tests.conftest import make_article
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_no_pending_migrations():
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+def site_urls():
+    return ["/", "/no-such-page/"] + [
+        f"/articles/insulin-and-exercise/{tier.value}/" for tier in Tier
+    ]
+
+
+@pytest.mark.django_db
+def test_every_page_has_one_h1_and_the_security_headers(client):
+    make_article("insulin-and-exercise")
+    for url in site_urls():
+        response = client.get(url)
+        html = response.content.decode()
+        assert len(re.findall(r"<h1[\s>]", html)) == 1, url
+        csp = response["Content-Security-Policy"]
+        assert "default-src 'self'" in csp
+        assert "script-src 'self'" in csp
+        assert "unsafe-inline" not in csp
+        assert "unsafe-eval" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "same-origin"
+        assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_pages_carry_no_inline_script_or_style(client):
+    make_article("insulin-and-exercise")
+    for url in site_urls():
+        html = client.get(url).content.decode()
+        assert not re.search(r"<script(?![^>]*\ssrc=)[^>]*>", html), url
+        assert "<style" not in html
+        assert not re.search(r"\sstyle=", html), url
+        assert not re.search(r"\son[a-z]+=", html), url
+
+
+@pytest.mark.django_db
+def test_htmx_is_served_locally_and_configured_for_the_csp(client):
+    make_article("insulin-and-exercise")
+    html = client.get("/articles/insulin-and-exercise/fundamentals/").content.decode()
+    assert re.search(r'<script src="/static/django_htmx/htmx-2\.min\.js" defer>', html)
+    assert '"includeIndicatorStyles": false' in html
+    assert '"allowEval": false' in html
+    assert "https://" not in "".join(re.findall(r"<(?:script|link)[^>]*>", html))
+
+
+def run_settings(env):
+    """Import the real settings in a fresh interpreter with the given environment."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    return subprocess.run(
+        [sys.executable, "-c", "import config.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS)"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_refuses_the_development_secret():
+    result = run_settings({})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is unset or is the development key" in result.stderr
+
+
+def test_production_reads_its_settings_from_the_environment():
+    result = run_settings(
+        {"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_ALLOWED_HOSTS": "example.org,www.example.org"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False ['example.org', 'www.example.org']"
+
+
+def test_development_needs_no_secret():
+    result = run_settings({"DJANGO_DEBUG": "true"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().startswith("True")
