@@ -82,21 +82,23 @@ def make_article(slug="exercise-basics", bodies=None, **fields):
 # Content folders -----------------------------------------------------------------------------
 
 VALID_REFERENCES = """\
-- key: alpha2020
-  authors: [Alpha A, Beta B]
-  year: 2020
-  title: "First study"
-  journal: J Test
-  volume: "1"
-  pages: 1-9
-  doi: 10.1000/alpha
-  pmid: 123456
+[[reference]]
+key = "alpha2020"
+authors = ["Alpha A", "Beta B"]
+year = 2020
+title = "First study"
+journal = "J Test"
+volume = "1"
+pages = "1-9"
+doi = "10.1000/alpha"
+pmid = 123456
 
-- key: beta2021
-  authors: [Beta B]
-  year: 2021
-  title: Second study
-  journal: J Test
+[[reference]]
+key = "beta2021"
+authors = ["Beta B"]
+year = 2021
+title = "Second study"
+journal = "J Test"
 """
 
 VALID_ARTICLE = """\
@@ -136,7 +138,7 @@ def content_dir(tmp_path):
     """A small valid content/ folder to load or break."""
     root = tmp_path / "content"
     (root / "articles").mkdir(parents=True)
-    (root / "references.yaml").write_text(VALID_REFERENCES, encoding="utf-8")
+    (root / "references.toml").write_text(VALID_REFERENCES, encoding="utf-8")
     (root / "articles" / "test-article.md").write_text(VALID_ARTICLE, encoding="utf-8")
     return root
 

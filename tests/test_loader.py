@@ -172,46 +172,50 @@ def test_one_bad_file_stops_good_changes_in_other_files(content_dir):
     assert snapshot() == before
 
 
+GOOD_ENTRY = 'key = "alpha2020"\nauthors = ["A A"]\nyear = 2020\ntitle = "T"\njournal = "J"\n'
+
 BAD_REFERENCES = [
     pytest.param(
-        '- key: alpha2020\n  title: "unclosed\n',
+        '[[reference]]\nkey = "alpha2020"\ntitle = "unclosed\n',
         3,
-        "invalid YAML: found unexpected end of stream "
-        "(while scanning a quoted scalar that starts at line 2)",
-        id="broken-yaml",
+        "invalid TOML: Illegal character",
+        id="broken-toml",
     ),
     pytest.param(
-        "- key: alpha2020\n  authors: [A A]\n  year: 2020\n  title: T\n",
+        '[[reference]]\nkey = "alpha2020"\nauthors = ["A A"]\nyear = 2020\ntitle = "T"\n',
         1,
         "missing required field “journal”",
         id="missing-journal",
     ),
     pytest.param(
-        "- key: Alpha 2020\n  authors: [A A]\n  year: 2020\n  title: T\n  journal: J\n",
-        1,
+        "[[reference]]\n" + GOOD_ENTRY.replace('"alpha2020"', '"Alpha 2020"'),
+        2,
         "key “Alpha 2020” must be lowercase letters and digits",
         id="bad-key",
     ),
     pytest.param(
-        "- key: alpha2020\n  authors: [A A]\n  year: 2020\n  title: T\n  journal: J\n"
-        "  doi: doi.org/10.1/x\n",
-        6,
+        "[[reference]]\n" + GOOD_ENTRY + 'doi = "doi.org/10.1/x"\n',
+        7,
         "DOI “doi.org/10.1/x” should look like 10.1234/abc",
         id="bad-doi",
     ),
     pytest.param(
-        "- key: alpha2020\n  authors: [A A]\n  year: 2020\n  title: T\n  journal: J\n"
-        "  jornal: typo\n",
-        6,
+        "[[reference]]\n" + GOOD_ENTRY + 'jornal = "typo"\n',
+        7,
         "unknown field “jornal”",
         id="unknown-field",
     ),
     pytest.param(
-        "- key: alpha2020\n  authors: [A A]\n  year: 2020\n  title: T\n  journal: J\n"
-        "- key: alpha2020\n  authors: [B B]\n  year: 2021\n  title: U\n  journal: J\n",
-        6,
+        "[[reference]]\n" + GOOD_ENTRY + "\n[[reference]]\n" + GOOD_ENTRY,
+        8,
         "duplicate reference key “alpha2020” (first at line 1)",
         id="duplicate-key",
+    ),
+    pytest.param(
+        "[[reference]]\n" + GOOD_ENTRY.replace("2020\n", '"twenty"\n', 1),
+        4,
+        "year “twenty” is not a four-digit year",
+        id="bad-year",
     ),
 ]
 
@@ -220,10 +224,10 @@ BAD_REFERENCES = [
 def test_bad_references_name_file_and_line_and_change_nothing(content_dir, text, line, message):
     load(content_dir)
     before = snapshot()
-    (content_dir / "references.yaml").write_text(text, encoding="utf-8")
+    (content_dir / "references.toml").write_text(text, encoding="utf-8")
     with pytest.raises(CommandError) as error:
         load(content_dir)
-    assert f"content/references.yaml:{line}: {message}" in str(error.value)
+    assert f"content/references.toml:{line}: {message}" in str(error.value)
     assert snapshot() == before
 
 

@@ -174,3 +174,10 @@ def test_home_queries_do_not_grow_with_articles(client, django_assert_max_num_qu
         make_article(f"article-{index}")
     with django_assert_max_num_queries(1):
         client.get("/")
+
+
+def test_reference_entries_read_as_one_sentence_each(client):
+    make_reference("many2020", authors=["Able A", "Baker B", "et al."], title="Does it work?")
+    make_article("insulin-and-exercise", bodies={"academic": "Claim [@many2020].\n"})
+    html = client.get(tier_url("insulin-and-exercise", "academic")).content.decode()
+    assert "Able A, Baker B, et al. Does it work? <cite>" in html

@@ -5,6 +5,7 @@
 
 import datetime
 import re
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import yaml
 from .models import Tier
 from .rendering import find_line, render_markdown
 
-REFERENCES_FILE = "references.yaml"
+REFERENCES_FILE = "references.toml"
 ARTICLES_DIR = "articles"
 
 TIER_MARKER = re.compile(r"^<!--\s*tier:\s*(?P<tier>[^\s>]*)\s*-->\s*$")
@@ -81,36 +82,48 @@ def _parse_yaml(text, path, line_offset=0):
 
 
 def read_references(root: Path):
-    """Validated reference dicts from references.yaml; raises ContentErrors."""
+    """Validated reference dicts from references.toml; raises ContentErrors."""
     path = root / REFERENCES_FILE
     shown = _display(path, root)
     if not path.exists():
         raise ContentErrors([ContentError(shown, 1, "file is missing")])
+    text = path.read_text(encoding="utf-8")
     try:
-        data, node = _parse_yaml(path.read_text(encoding="utf-8"), shown)
-    except ContentError as error:
-        raise ContentErrors([error]) from error
-    if not isinstance(data, list):
-        raise ContentErrors([ContentError(shown, 1, "expected a list of references")])
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        where = re.search(r"\(at line (\d+), column \d+\)", str(error))
+        line = int(where[1]) if where else text.count("\n") + 1
+        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(error))
+        raise ContentErrors([ContentError(shown, line, f"invalid TOML: {message}")]) from error
+    extra = sorted(data.keys() - {"reference"})
+    if extra:
+        line = find_line(text, extra[0])
+        raise ContentErrors([ContentError(shown, line, f"unknown section “{extra[0]}”")])
+    entries = data.get("reference", [])
+    if not isinstance(entries, list):
+        raise ContentErrors([ContentError(shown, 1, "references must be [[reference]] tables")])
 
+    lines = text.splitlines()
+    headers = [number for number, line in enumerate(lines, 1) if line.strip() == "[[reference]]"]
+    if len(headers) != len(entries):  # written as an inline array: no per-entry lines to give
+        headers = [1] * len(entries)
     errors, references, first_seen = [], [], {}
-    for entry, entry_node in zip(data, node.value, strict=True):
-        line = entry_node.start_mark.line + 1
-        if not isinstance(entry, dict):
-            errors.append(ContentError(shown, line, "each reference must be a mapping"))
-            continue
-        lines = _key_lines(entry_node, 0)
+    for entry, line, next_line in zip(
+        entries, headers, [*headers[1:], len(lines) + 1], strict=True
+    ):
+        field_lines = {}
+        for number in range(line, next_line):
+            assignment = re.match(r"\s*([A-Za-z0-9_-]+)\s*=", lines[number - 1])
+            if assignment:
+                field_lines.setdefault(assignment[1], number)
         problems = _reference_problems(entry)
-        errors.extend(ContentError(shown, lines.get(name, line), text) for name, text in problems)
+        errors += [
+            ContentError(shown, field_lines.get(name, line), text) for name, text in problems
+        ]
         key = entry.get("key")
         if isinstance(key, str) and key in first_seen:
-            errors.append(
-                ContentError(
-                    shown,
-                    line,
-                    f"duplicate reference key “{key}” (first at line {first_seen[key]})",
-                )
-            )
+            message = f"duplicate reference key “{key}” (first at line {first_seen[key]})"
+            errors.append(ContentError(shown, line, message))
         elif isinstance(key, str):
             first_seen[key] = line
         if not problems:

@@ -25,6 +25,11 @@ TIER_BLURBS = {
 DEFAULT_TIER = Tier.FUNDAMENTALS
 
 
+def as_sentence(text):
+    """End with one full stop ("et al." and titles ending in ? or . keep their own)."""
+    return text if text.endswith((".", "?", "!")) else f"{text}."
+
+
 class Reference(models.Model):
     key = models.SlugField(max_length=64, unique=True, help_text="Cited in Markdown as [@key].")
     authors = models.JSONField(default=list, help_text='A list such as ["Pedersen BK"].')
@@ -50,7 +55,11 @@ class Reference(models.Model):
 
     @property
     def author_list(self):
-        return ", ".join(self.authors)
+        return as_sentence(", ".join(self.authors))
+
+    @property
+    def title_sentence(self):
+        return as_sentence(self.title)
 
     @property
     def source(self):
