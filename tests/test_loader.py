@@ -212,6 +212,12 @@ BAD_REFERENCES = [
         id="duplicate-key",
     ),
     pytest.param(
+        "reference = [1, 2]\n",
+        1,
+        "each reference must be a [[reference]] table",
+        id="not-a-table",
+    ),
+    pytest.param(
         "[[reference]]\n" + GOOD_ENTRY.replace("2020\n", '"twenty"\n', 1),
         4,
         "year “twenty” is not a four-digit year",

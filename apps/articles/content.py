@@ -111,6 +111,9 @@ def read_references(root: Path):
     for entry, line, next_line in zip(
         entries, headers, [*headers[1:], len(lines) + 1], strict=True
     ):
+        if not isinstance(entry, dict):
+            errors.append(ContentError(shown, line, "each reference must be a [[reference]] table"))
+            continue
         field_lines = {}
         for number in range(line, next_line):
             assignment = re.match(r"\s*([A-Za-z0-9_-]+)\s*=", lines[number - 1])
