@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "apps.articles",
+    "apps.explorer",
 ]
 
 MIDDLEWARE = [

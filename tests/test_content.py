@@ -8,7 +8,8 @@ from django.conf import settings
 
 from apps.articles.content import read_content
 
-REFERENCES, ARTICLES = read_content(settings.CONTENT_DIR)
+CONTENT = read_content(settings.CONTENT_DIR)
+REFERENCES, ARTICLES = CONTENT.references, CONTENT.articles
 ARTICLE_IDS = [article.slug for article in ARTICLES]
 
 # Therapies the seed articles promoted; the site must not recommend them.
@@ -25,6 +26,7 @@ def prose(markdown):
         if line.strip() and not line.lstrip().startswith(("#", "|"))
     ]
     text = re.sub(r"\[@[^\]]+\]", "", "\n".join(lines))
+    text = re.sub(r"\[\[(?:[^\]|]+\|)?([^\]]+)\]\]", r"\1", text)  # [[slug|words]] -> words
     return re.sub(r"[*_>`]|^\s*(?:[-+]|\d+\.)\s+", "", text, flags=re.M)
 
 

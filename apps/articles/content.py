@@ -181,13 +181,13 @@ def _normalise_reference(entry):
     }
 
 
-def read_articles(root: Path, reference_keys):
+def read_articles(root: Path, reference_keys, node_slugs=frozenset()):
     """Validated ArticleSource objects, one per articles/*.md file; raises ContentErrors."""
     errors, articles, slug_files = [], [], {}
     for path in sorted((root / ARTICLES_DIR).glob("*.md")):
         shown = _display(path, root)
         try:
-            article = _read_article(path, shown, reference_keys)
+            article = _read_article(path, shown, reference_keys, node_slugs)
         except ContentErrors as error:
             errors.extend(error.errors)
             continue
@@ -207,7 +207,12 @@ def read_articles(root: Path, reference_keys):
     return articles
 
 
-def _read_article(path, shown, reference_keys):
+def read_tiered_markdown(path, shown, fields, reference_keys, node_slugs, optional=()):
+    """(front matter, its key lines, tier bodies) of a file of front matter and three tiers.
+
+    Checks the front matter's keys (all of `fields`, any of `optional`) and every tier body;
+    raises ContentErrors naming each problem's line. The caller checks the values.
+    """
     lines = path.read_text(encoding="utf-8").splitlines()
     if not lines or lines[0].strip() != "---":
         raise ContentErrors([ContentError(shown, 1, "file must start with front matter (---)")])
@@ -224,24 +229,35 @@ def _read_article(path, shown, reference_keys):
     key_lines = _key_lines(node, 1)
     errors = [
         ContentError(shown, 1, f"front matter is missing “{name}”")
-        for name in sorted(ARTICLE_FIELDS - meta.keys())
+        for name in sorted(set(fields) - meta.keys())
     ]
     errors += [
         ContentError(shown, key_lines[name], f"unknown front matter field “{name}”")
-        for name in sorted(meta.keys() - ARTICLE_FIELDS)
+        for name in sorted(meta.keys() - set(fields) - set(optional))
     ]
-    slug = meta.get("slug")
-    if "slug" in meta and not (isinstance(slug, str) and SLUG.match(slug)):
+    for name in ("title", "summary", "name"):
+        if name in meta and not (isinstance(meta[name], str) and meta[name].strip()):
+            errors.append(ContentError(shown, key_lines[name], f"{name} must be text"))
+    bodies, body_errors = _split_tiers(lines, closing + 1, shown, reference_keys, node_slugs)
+    if errors or body_errors:
+        raise ContentErrors(errors + body_errors)
+    return meta, key_lines, bodies
+
+
+def _read_article(path, shown, reference_keys, node_slugs):
+    meta, key_lines, bodies = read_tiered_markdown(
+        path, shown, ARTICLE_FIELDS, reference_keys, node_slugs
+    )
+    errors = []
+    slug = meta["slug"]
+    if not (isinstance(slug, str) and SLUG.match(slug)):
         errors.append(
             ContentError(
                 shown, key_lines["slug"], f"slug “{slug}” must be lowercase words joined by -"
             )
         )
-    for name in ("title", "summary"):
-        if name in meta and not (isinstance(meta[name], str) and meta[name].strip()):
-            errors.append(ContentError(shown, key_lines[name], f"{name} must be text"))
-    reviewed = meta.get("last_reviewed")
-    if "last_reviewed" in meta and not isinstance(reviewed, datetime.date):
+    reviewed = meta["last_reviewed"]
+    if not isinstance(reviewed, datetime.date):
         errors.append(
             ContentError(
                 shown,
@@ -249,9 +265,6 @@ def _read_article(path, shown, reference_keys):
                 f"last_reviewed “{reviewed}” must be a date (YYYY-MM-DD)",
             )
         )
-
-    bodies, body_errors = _split_tiers(lines, closing + 1, shown, reference_keys)
-    errors += body_errors
     if errors:
         raise ContentErrors(errors)
     return ArticleSource(
@@ -265,7 +278,7 @@ def _read_article(path, shown, reference_keys):
     )
 
 
-def _split_tiers(lines, start, shown, reference_keys):
+def _split_tiers(lines, start, shown, reference_keys, node_slugs):
     """Tier bodies keyed by tier, and the errors found in them."""
     errors, bodies, starts, current = [], {}, {}, None
     valid = {tier.value for tier in Tier}
@@ -317,11 +330,11 @@ def _split_tiers(lines, start, shown, reference_keys):
                 ContentError(shown, starts[tier.value], f"the {tier.value} tier is empty")
             )
             continue
-        errors += _body_errors(text, first_line, shown, reference_keys)
+        errors += _body_errors(text, first_line, shown, reference_keys, node_slugs)
     return texts, errors
 
 
-def _body_errors(text, first_line, shown, reference_keys):
+def _body_errors(text, first_line, shown, reference_keys, node_slugs):
     errors, in_fence = [], False
     for offset, line in enumerate(text.splitlines()):
         if line.lstrip().startswith(("```", "~~~")):
@@ -334,15 +347,33 @@ def _body_errors(text, first_line, shown, reference_keys):
                     "use ## or deeper for headings (the page title is the only #)",
                 )
             )
-    for key in render_markdown(text).citation_keys:
+    rendered = render_markdown(text)
+    for key in rendered.citation_keys:
         if key not in reference_keys:
             line = first_line + find_line(text, f"@{key}") - 1
             errors.append(ContentError(shown, line, f"unknown citation key “{key}”"))
+    for slug in dict.fromkeys(rendered.node_slugs):
+        if slug not in node_slugs:
+            line = first_line + find_line(text, f"[[{slug}") - 1
+            errors.append(ContentError(shown, line, f"unknown node “{slug}” in [[{slug}]]"))
     return errors
 
 
+@dataclass
+class Content:
+    references: list
+    nodes: list
+    edges: list
+    articles: list
+
+
 def read_content(root: Path):
-    """(references, articles) from a content folder, or ContentErrors naming every problem."""
+    """Everything in a content folder, checked, or ContentErrors naming every problem."""
+    from apps.explorer.content import read_graph
+
     references = read_references(root)
-    articles = read_articles(root, {reference["key"] for reference in references})
-    return references, articles
+    reference_keys = {reference["key"] for reference in references}
+    nodes, edges = read_graph(root, reference_keys)
+    node_slugs = {node.slug for node in nodes}
+    articles = read_articles(root, reference_keys, node_slugs)
+    return Content(references, nodes, edges, articles)

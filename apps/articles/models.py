@@ -114,20 +114,94 @@ class Article(models.Model):
         return reverse("articles:article", args=[self.slug])
 
 
+def node_names():
+    """slug -> name for every node of the mechanism explorer (what a bare [[slug]] shows)."""
+    from django.apps import apps
+
+    return dict(apps.get_model("explorer", "Node").objects.values_list("slug", "name"))
+
+
+class MarkdownBody(models.Model):
+    """A Markdown text with its stored, sanitised HTML and its numbered citations.
+
+    The HTML is rendered here, on save, never per request. A subclass names the model that
+    holds its citations (with a `number`, a `reference` and a foreign key back to the text).
+    """
+
+    body_markdown = models.TextField("body (Markdown)")
+    body_html = models.TextField(editable=False)
+
+    class Meta:
+        abstract = True
+
+    @transaction.atomic
+    def save(self, *args, node_names_by_slug=None, **kwargs):
+        rendered = self.render(node_names_by_slug)
+        super().save(*args, **kwargs)
+        self.set_citations(rendered.citation_keys)
+        self.set_node_links(rendered.node_slugs)
+
+    def render(self, node_names_by_slug=None):
+        if node_names_by_slug is None:
+            node_names_by_slug = node_names()
+        rendered = render_markdown(self.body_markdown, node_names_by_slug)
+        self.body_html = rendered.html
+        return rendered
+
+    def set_node_links(self, slugs):
+        """Texts that record which nodes they link to override this."""
+
+    def problems(self, rendered):
+        """Plain-words problems with the text: unknown citation keys and node slugs."""
+        cited = rendered.citation_keys
+        known_keys = set(Reference.objects.filter(key__in=cited).values_list("key", flat=True))
+        known_slugs = set(node_names())
+        problems = [
+            f"Line {find_line(self.body_markdown, f'@{key}')}: no reference has the key “{key}”."
+            for key in cited
+            if key not in known_keys
+        ]
+        problems += [
+            f"Line {find_line(self.body_markdown, f'[[{slug}')}: no node of the map has the "
+            f"slug “{slug}”."
+            for slug in dict.fromkeys(rendered.node_slugs)
+            if slug not in known_slugs
+        ]
+        return problems
+
+    def clean(self):
+        problems = self.problems(render_markdown(self.body_markdown))
+        if problems:
+            raise ValidationError({"body_markdown": problems})
+
+    def set_citations(self, cited_keys):
+        current = list(self.citations.order_by("number").values_list("reference__key", flat=True))
+        if current == cited_keys:
+            return
+        references = Reference.objects.in_bulk(cited_keys, field_name="key")
+        self.citations.all().delete()
+        owner = self.citations.field.name
+        self.citations.model.objects.bulk_create(
+            self.citations.model(**{owner: self}, reference=references[key], number=number)
+            for number, key in enumerate(cited_keys, start=1)
+        )
+
+
 TIER_POSITIONS = {tier: position for position, tier in enumerate(Tier)}
 
 
-class ArticleTier(models.Model):
-    """One article told at one depth. Its HTML is rendered here, on save, never per request."""
+class ArticleTier(MarkdownBody):
+    """One article told at one depth."""
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="tiers")
     tier = models.CharField(max_length=20, choices=Tier.choices)
     position = models.PositiveSmallIntegerField(editable=False)
-    body_markdown = models.TextField("body (Markdown)")
-    body_html = models.TextField(editable=False)
     toc_html = models.TextField(editable=False, blank=True)
     reading_minutes = models.PositiveSmallIntegerField(editable=False)
     references = models.ManyToManyField(Reference, through="Citation", related_name="tiers")
+    linked_nodes = models.ManyToManyField(
+        "explorer.Node", related_name="article_tiers", blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["article", "position"]
@@ -137,12 +211,6 @@ class ArticleTier(models.Model):
 
     def __str__(self):
         return f"{self.article} ({self.get_tier_display()})"
-
-    @transaction.atomic
-    def save(self, *args, **kwargs):
-        rendered = self.render()
-        super().save(*args, **kwargs)
-        self.set_citations(rendered.citation_keys)
 
     def get_absolute_url(self):
         return reverse("articles:article-tier", args=[self.article.slug, self.tier])
@@ -155,42 +223,20 @@ class ArticleTier(models.Model):
     def shows_toc(self):
         return self.tier != Tier.FUNDAMENTALS and bool(self.toc_html)
 
-    def render(self):
-        rendered = render_markdown(self.body_markdown)
-        self.body_html = rendered.html
+    def render(self, node_names_by_slug=None):
+        rendered = super().render(node_names_by_slug)
         self.toc_html = rendered.toc_html
         self.reading_minutes = rendered.reading_minutes
         self.position = TIER_POSITIONS[Tier(self.tier)]
         return rendered
 
-    def unknown_citations(self, cited_keys):
-        """(key, line) for each cited key that has no Reference."""
-        known = set(Reference.objects.filter(key__in=cited_keys).values_list("key", flat=True))
-        return [
-            (key, find_line(self.body_markdown, f"@{key}"))
-            for key in cited_keys
-            if key not in known
-        ]
+    def set_node_links(self, slugs):
+        from django.apps import apps
 
-    def clean(self):
-        rendered = render_markdown(self.body_markdown)
-        problems = [
-            f"Line {line}: no reference has the key “{key}”."
-            for key, line in self.unknown_citations(rendered.citation_keys)
-        ]
-        if problems:
-            raise ValidationError({"body_markdown": problems})
-
-    def set_citations(self, cited_keys):
-        current = list(self.citations.order_by("number").values_list("reference__key", flat=True))
-        if current == cited_keys:
-            return
-        references = Reference.objects.in_bulk(cited_keys, field_name="key")
-        self.citations.all().delete()
-        Citation.objects.bulk_create(
-            Citation(tier=self, reference=references[key], number=number)
-            for number, key in enumerate(cited_keys, start=1)
-        )
+        Node = apps.get_model("explorer", "Node")
+        wanted = set(Node.objects.filter(slug__in=slugs).values_list("pk", flat=True))
+        if set(self.linked_nodes.values_list("pk", flat=True)) != wanted:
+            self.linked_nodes.set(wanted)
 
 
 class Citation(models.Model):

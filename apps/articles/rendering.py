@@ -15,6 +15,8 @@ from markdown.inlinepatterns import InlineProcessor
 
 # [@key] or [@key1; @key2]
 CITATION_PATTERN = r"\[(@[^\]\n]+)\]"
+# [[slug]] or [[slug|shown text]]: a link to a node of the mechanism explorer.
+NODE_LINK_PATTERN = r"\[\[([^\]|\n]+?)(?:\|([^\]\n]+))?\]\]"
 CITATION_KEY = re.compile(r"^[a-z0-9]+$")
 WORDS_PER_MINUTE = 200
 
@@ -26,7 +28,7 @@ ALLOWED_TAGS = {
 ALLOWED_PROTOCOLS = {"http", "https", "mailto"}
 # Classes the renderer itself emits; anything else an author writes is dropped, so content
 # can never borrow the site's own hooks.
-ALLOWED_CLASSES = {"citation", "footnote", "footnote-ref", "footnote-backref", "toc"}
+ALLOWED_CLASSES = {"citation", "footnote", "footnote-ref", "footnote-backref", "node-link", "toc"}
 ID_ATTRIBUTE_TAGS = {"h2", "h3", "h4", "h5", "h6", "li", "sup"}
 
 
@@ -88,6 +90,38 @@ class CitationExtension(Extension):
         md.inlinePatterns.register(CitationProcessor(CITATION_PATTERN, md), "citation", 176)
 
 
+class NodeLinkProcessor(InlineProcessor):
+    def __init__(self, pattern, md, node_names, found):
+        super().__init__(pattern, md)
+        self.node_names, self.found = node_names, found
+
+    def handleMatch(self, match, data):
+        from django.urls import NoReverseMatch, reverse
+
+        slug, shown = match.group(1).strip(), (match.group(2) or "").strip()
+        self.found.append(slug)
+        text = shown or self.node_names.get(slug, slug)
+        try:
+            href = reverse("explorer:node", args=[slug])
+        except NoReverseMatch:  # not even slug-shaped: the caller reports it by name
+            return text, match.start(0), match.end(0)
+        link = etree.Element("a", {"href": href, "class": "node-link"})
+        link.text = text
+        return link, match.start(0), match.end(0)
+
+
+class NodeLinkExtension(Extension):
+    def __init__(self, node_names, found):
+        super().__init__()
+        self.node_names, self.found = node_names, found
+
+    def extendMarkdown(self, md):
+        # Before citations and links, so "[[ampk]]" is never read as a link reference.
+        md.inlinePatterns.register(
+            NodeLinkProcessor(NODE_LINK_PATTERN, md, self.node_names, self.found), "node_link", 177
+        )
+
+
 CITATION_LINK = re.compile(r'<a class="citation" href="#ref-([^"<]*)">\1</a>')
 
 
@@ -109,18 +143,21 @@ class Rendered:
     toc_html: str
     citation_keys: list[str] = field(default_factory=list)
     word_count: int = 0
+    node_slugs: list[str] = field(default_factory=list)  # every [[slug]], in order, repeats kept
 
     @property
     def reading_minutes(self) -> int:
         return max(1, math.ceil(self.word_count / WORDS_PER_MINUTE))
 
 
-def render_markdown(text: str) -> Rendered:
+def render_markdown(text: str, node_names: dict[str, str] | None = None) -> Rendered:
     """Turn an author's Markdown into sanitised HTML, a table of contents and its citations.
 
-    Citations are numbered in order of first use; unknown keys are not checked here (the caller
-    knows which references exist and where the text came from, so it reports them).
+    Citations are numbered in order of first use. `node_names` maps node slugs to the names a
+    bare [[slug]] shows. Unknown citation keys and node slugs are not checked here: the caller
+    knows which exist and where the text came from, so it reports them.
     """
+    node_slugs: list[str] = []
     converter = markdown.Markdown(
         extensions=[
             "tables",
@@ -129,6 +166,7 @@ def render_markdown(text: str) -> Rendered:
             "sane_lists",
             "toc",
             CitationExtension(),
+            NodeLinkExtension(node_names or {}, node_slugs),
         ],
         extension_configs={"toc": {"toc_depth": "2-3"}},
         output_format="html",
@@ -136,12 +174,13 @@ def render_markdown(text: str) -> Rendered:
     html, citation_keys = number_citations(converter.convert(text))
     headings = sum(1 + len(token["children"]) for token in converter.toc_tokens)
     toc_html = converter.toc if headings >= 2 else ""
-    plain_text = re.sub(CITATION_PATTERN, " ", text)
+    plain_text = re.sub(NODE_LINK_PATTERN, r" \2 ", re.sub(CITATION_PATTERN, " ", text))
     return Rendered(
         html=clean_html(html),
         toc_html=clean_html(toc_html),
         citation_keys=citation_keys,
         word_count=len(re.findall(r"[\w'\u2019-]+", plain_text)),
+        node_slugs=node_slugs,
     )
 
 

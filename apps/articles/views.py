@@ -37,15 +37,26 @@ def article_tier(request, slug, tier):
         raise Http404("This article has no such tier.")
     context = {
         "article": article,
-        "tiers": tiers,
+        "tabs": [
+            {"tier": Tier(t.tier), "url": t.get_absolute_url(), "current": t == current}
+            for t in tiers
+        ],
         "current": current,
-        "citations": Citation.objects.filter(tier=current).select_related("reference"),
+        "references": [
+            (citation.number, citation.reference)
+            for citation in Citation.objects.filter(tier=current).select_related("reference")
+        ],
     }
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "articles/article.html#tier-swap", context)
     else:
         response = render(request, "articles/article.html", context)
+    remember_tier(response, tier)
+    return response
+
+
+def remember_tier(response, tier):
+    """The reader's choice of depth follows them to every article and node."""
     response.set_cookie(
         TIER_COOKIE, tier.value, max_age=TIER_COOKIE_MAX_AGE, samesite="Lax", httponly=True
     )
-    return response

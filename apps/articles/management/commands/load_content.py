@@ -7,15 +7,19 @@ from django.db import transaction
 
 from apps.articles.content import ContentErrors, read_content
 from apps.articles.models import Article, ArticleTier, Reference
+from apps.explorer.models import Edge, EdgeReference, Node, NodeText
 
 ARTICLE_FIELDS = ("title", "summary", "last_reviewed")
 TIER_FIELDS = ("body_markdown", "body_html", "toc_html", "reading_minutes", "position")
+NODE_FIELDS = ("name", "kind", "label", "aliases")
+KINDS = ("references", "nodes", "node texts", "edges", "articles", "tiers")
 
 
 class Command(BaseCommand):
     help = (
-        "Load content/ (articles and references) into the database. All or nothing: any error "
-        "names its file and line and leaves the database as it was. Safe to run again."
+        "Load content/ (references, the mechanism graph and articles) into the database. All or "
+        "nothing: any error names its file and line and leaves the database as it was. Safe to "
+        "run again."
     )
 
     def add_arguments(self, parser):
@@ -30,29 +34,47 @@ class Command(BaseCommand):
         if not content_dir.is_dir():
             raise CommandError(f"{content_dir}: no such folder")
         try:
-            references, articles = read_content(content_dir)
+            content = read_content(content_dir)
         except ContentErrors as errors:
             count = len(errors.errors)
             raise CommandError(
                 f"{errors}\n{count} problem{'s' if count > 1 else ''} found; nothing was changed."
             ) from errors
 
-        tally = {"references": Counter(), "articles": Counter(), "tiers": Counter()}
+        tally = {kind: Counter() for kind in KINDS}
+        names = {node.slug: node.name for node in content.nodes}
         with transaction.atomic():
-            for data in references:
+            for data in content.references:
                 tally["references"][sync_reference(data)] += 1
-            for source in articles:
-                article_result, tier_results = sync_article(source)
+            nodes = {}
+            for source in content.nodes:
+                nodes[source.slug], result = sync_node(source)
+                tally["nodes"][result] += 1
+            for source in content.nodes:
+                tally["node texts"].update(sync_node_texts(nodes[source.slug], source, names))
+            kept_edges = []
+            for position, source in enumerate(content.edges):
+                edge, result = sync_edge(source, position, nodes)
+                kept_edges.append(edge.pk)
+                tally["edges"][result] += 1
+            for source in content.articles:
+                article_result, tier_results = sync_article(source, names)
                 tally["articles"][article_result] += 1
                 tally["tiers"].update(tier_results)
-            stale_articles = Article.objects.exclude(slug__in=[a.slug for a in articles])
-            tally["articles"]["removed"] = stale_articles.count()
-            stale_articles.delete()
-            stale_references = Reference.objects.exclude(key__in=[r["key"] for r in references])
-            tally["references"]["removed"] = stale_references.count()
-            stale_references.delete()
 
-        for kind in ("references", "articles", "tiers"):
+            removals = {
+                "edges": Edge.objects.exclude(pk__in=kept_edges),
+                "articles": Article.objects.exclude(slug__in=[a.slug for a in content.articles]),
+                "nodes": Node.objects.exclude(slug__in=names),
+                "references": Reference.objects.exclude(
+                    key__in=[r["key"] for r in content.references]
+                ),
+            }
+            for kind, stale in removals.items():
+                tally[kind]["removed"] = stale.count()
+                stale.delete()
+
+        for kind in KINDS:
             counts = tally[kind]
             self.stdout.write(
                 f"{kind.capitalize()}: {counts['created']} created, {counts['updated']} updated, "
@@ -66,45 +88,93 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Content loaded."))
 
 
+def sync_fields(model, lookup, values):
+    """Create or update one row so it holds `values`; returns (row, what happened)."""
+    row, created = model.objects.get_or_create(**lookup, defaults=values)
+    if created:
+        return row, "created"
+    if all(getattr(row, name) == value for name, value in values.items()):
+        return row, "unchanged"
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.save()
+    return row, "updated"
+
+
 def sync_reference(data):
-    reference = Reference.objects.filter(key=data["key"]).first()
-    if reference is None:
-        Reference.objects.create(**data)
-        return "created"
-    if all(getattr(reference, name) == value for name, value in data.items()):
-        return "unchanged"
-    for name, value in data.items():
-        setattr(reference, name, value)
-    reference.save()
-    return "updated"
+    return sync_fields(Reference, {"key": data["key"]}, data)[1]
 
 
-def sync_article(source):
-    """Create or update one article and its tiers; returns its result and each tier's."""
-    values = {name: getattr(source, name) for name in ARTICLE_FIELDS}
-    article, created = Article.objects.get_or_create(slug=source.slug, defaults=values)
-    result = "created" if created else "unchanged"
-    if not created and any(getattr(article, name) != value for name, value in values.items()):
-        Article.objects.filter(pk=article.pk).update(**values)
-        result = "updated"
+def sync_node(source):
+    return sync_fields(Node, {"slug": source.slug}, {n: getattr(source, n) for n in NODE_FIELDS})
 
-    existing = {tier.tier: tier for tier in article.tiers.all()}
-    tier_results = []
-    for tier_name, markdown in source.bodies.items():
-        tier = existing.get(tier_name) or ArticleTier(article=article, tier=tier_name)
-        stored = {name: getattr(tier, name, None) for name in TIER_FIELDS}
+
+def sync_texts(existing, bodies, make, compared_fields, names):
+    """Save each tier's Markdown unless its rendering and citations are already stored."""
+    results = []
+    for tier_name, markdown in bodies.items():
+        text = existing.get(tier_name) or make(tier_name)
+        stored = {name: getattr(text, name, None) for name in compared_fields}
         stored_keys = (
-            list(tier.citations.values_list("reference__key", flat=True)) if tier.pk else []
+            list(text.citations.order_by("number").values_list("reference__key", flat=True))
+            if text.pk
+            else []
         )
-        tier.body_markdown = markdown
-        rendered = tier.render()
-        if (
-            tier.pk
-            and stored == {name: getattr(tier, name) for name in TIER_FIELDS}
-            and (stored_keys == rendered.citation_keys)
-        ):
-            tier_results.append("unchanged")
+        text.body_markdown = markdown
+        rendered = text.render(names)
+        unchanged = stored == {name: getattr(text, name) for name in compared_fields}
+        if text.pk and unchanged and stored_keys == rendered.citation_keys:
+            results.append("unchanged")
             continue
-        tier_results.append("updated" if tier.pk else "created")
-        tier.save()
+        results.append("updated" if text.pk else "created")
+        text.save(node_names_by_slug=names)
+    return results
+
+
+def sync_node_texts(node, source, names):
+    return sync_texts(
+        {text.tier: text for text in node.texts.all()},
+        source.bodies,
+        lambda tier: NodeText(node=node, tier=tier),
+        ("body_markdown", "body_html"),
+        names,
+    )
+
+
+def sync_edge(source, position, nodes):
+    values = {
+        "effect": source.effect,
+        "grade": source.grade,
+        "evidence": source.evidence,
+        "mechanism": source.mechanism,
+        "caveat": source.caveat,
+        "brief_id": source.brief_id,
+        "position": position,
+    }
+    lookup = {"source": nodes[source.source], "target": nodes[source.target]}
+    edge, result = sync_fields(Edge, lookup, values)
+    cited = list(edge.cited.order_by("position").values_list("reference__key", flat=True))
+    if cited != source.references:
+        references = Reference.objects.in_bulk(source.references, field_name="key")
+        edge.cited.all().delete()
+        EdgeReference.objects.bulk_create(
+            EdgeReference(edge=edge, reference=references[key], position=index)
+            for index, key in enumerate(source.references)
+        )
+        result = "updated" if result == "unchanged" else result
+    return edge, result
+
+
+def sync_article(source, names):
+    """Create or update one article and its tiers; returns its result and each tier's."""
+    article, result = sync_fields(
+        Article, {"slug": source.slug}, {n: getattr(source, n) for n in ARTICLE_FIELDS}
+    )
+    tier_results = sync_texts(
+        {tier.tier: tier for tier in article.tiers.all()},
+        source.bodies,
+        lambda tier: ArticleTier(article=article, tier=tier),
+        TIER_FIELDS,
+        names,
+    )
     return result, tier_results

@@ -1,0 +1,260 @@
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.urls import reverse
+
+from apps.articles.models import Article, MarkdownBody, Reference, Tier
+
+from .graph import Graph
+
+
+class Kind(models.TextChoices):
+    MODALITY = "modality", "Exercise"
+    SIGNAL = "signal", "Signal or pathway"
+    MYOKINE = "myokine", "Myokine"
+    HORMONE = "hormone", "Hormone"
+    TISSUE = "tissue", "Tissue"
+    OUTCOME = "outcome", "Outcome"
+
+
+class Effect(models.TextChoices):
+    INCREASES = "increases", "increases"
+    ACTIVATES = "activates", "activates"
+    DECREASES = "decreases", "decreases"
+    INHIBITS = "inhibits", "inhibits"
+    NO_EFFECT = "no-effect", "does not change"
+
+    @property
+    def symbol(self):
+        return EFFECT_SYMBOLS[self]
+
+
+EFFECT_SYMBOLS = {
+    Effect.INCREASES: "↑",
+    Effect.ACTIVATES: "↑",
+    Effect.DECREASES: "↓",
+    Effect.INHIBITS: "⊣",
+    Effect.NO_EFFECT: "∅",
+}
+
+
+class Grade(models.TextChoices):
+    """The science brief's evidence grades; later letters are weaker."""
+
+    A = "A", "A: consistent human trials or meta-analyses"
+    B = "B", "B: some human data"
+    C = "C", "C: mainly animal or cell data"
+    D = "D", "D: contested or speculative"
+
+    @property
+    def meaning(self):
+        return self.label.split(": ", 1)[1]
+
+
+class Evidence(models.TextChoices):
+    HUMAN = "human", "human"
+    ANIMAL = "animal", "animal"
+    CELL = "cell", "cell"
+
+
+class NodeQuerySet(models.QuerySet):
+    def names(self):
+        return dict(self.values_list("slug", "name"))
+
+
+class Node(models.Model):
+    """A place on the map: an exercise, a signal, a messenger, a tissue or an outcome."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80)
+    label = models.CharField(
+        max_length=40, blank=True, help_text="Shorter name for the diagram, if the name is long."
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    aliases = models.JSONField(
+        default=list, blank=True, help_text='Other names readers may search for, e.g. ["PGC-1a"].'
+    )
+
+    objects = NodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("explorer:node", args=[self.slug])
+
+    @property
+    def diagram_label(self):
+        return self.label or self.name
+
+    @property
+    def kind_label(self):
+        return Kind(self.kind).label
+
+    def panel(self, graph, tier):
+        """Everything the node's panel shows at one tier, in a fixed number of queries.
+
+        The panel has one numbered reference list: the text's citations keep their numbers and
+        each arrow's sources follow, numbered in the order the arrows are listed.
+        """
+        text = self.texts.filter(tier=tier).first()
+        citations = list(text.citations.select_related("reference")) if text else []
+        references = [(citation.number, citation.reference) for citation in citations]
+        numbers = {reference.pk: number for number, reference in references}
+
+        incoming, outgoing = graph.incoming[self.pk], graph.outgoing[self.pk]
+        uses = defaultdict(list)
+        for use in EdgeReference.objects.filter(
+            edge__in=[edge.pk for edge in [*incoming, *outgoing]]
+        ).select_related("reference"):
+            uses[use.edge_id].append(use.reference)
+
+        def arrows(edges):
+            listed = []
+            for edge in edges:
+                cited = []
+                for reference in uses[edge.pk]:
+                    if reference.pk not in numbers:
+                        numbers[reference.pk] = len(numbers) + 1
+                        references.append((numbers[reference.pk], reference))
+                    cited.append((numbers[reference.pk], reference))
+                listed.append(
+                    Arrow(
+                        edge=edge,
+                        source=graph.by_id[edge.source_id],
+                        target=graph.by_id[edge.target_id],
+                        references=cited,
+                    )
+                )
+            return listed
+
+        return Panel(
+            text=text,
+            incoming=arrows(incoming),
+            outgoing=arrows(outgoing),
+            references=references,
+            articles=list(Article.objects.filter(tiers__linked_nodes=self).distinct()),
+        )
+
+
+@dataclass
+class Arrow:
+    edge: "Edge"
+    source: Node
+    target: Node
+    references: list = field(default_factory=list)  # (number, Reference)
+
+
+@dataclass
+class Panel:
+    text: "NodeText | None"
+    incoming: list[Arrow]
+    outgoing: list[Arrow]
+    references: list  # (number, Reference), in number order
+    articles: list
+
+
+class NodeText(MarkdownBody):
+    """What one node is, told at one depth."""
+
+    node = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="texts")
+    tier = models.CharField(max_length=20, choices=Tier.choices)
+    references = models.ManyToManyField(
+        Reference, through="NodeCitation", related_name="node_texts"
+    )
+
+    class Meta:
+        ordering = ["node", "tier"]
+        constraints = [
+            models.UniqueConstraint(fields=["node", "tier"], name="one_node_text_per_tier"),
+        ]
+
+    def __str__(self):
+        return f"{self.node} ({self.get_tier_display()})"
+
+
+class NodeCitation(models.Model):
+    text = models.ForeignKey(NodeText, on_delete=models.CASCADE, related_name="citations")
+    reference = models.ForeignKey(
+        Reference, on_delete=models.PROTECT, related_name="node_citations"
+    )
+    number = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["text", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["text", "reference"], name="node_cites_once"),
+            models.UniqueConstraint(fields=["text", "number"], name="node_number_once"),
+        ]
+
+    def __str__(self):
+        return f"[{self.number}] {self.reference.key}"
+
+
+class EdgeQuerySet(models.QuerySet):
+    def graph(self, nodes=None):
+        """The whole map as a Graph: two queries, whatever its size."""
+        nodes = list(Node.objects.all()) if nodes is None else nodes
+        return Graph(nodes, list(self.order_by("position")))
+
+
+class Edge(models.Model):
+    """An arrow of the map: what one node does to another, how we know, and how well."""
+
+    source = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="outgoing")
+    target = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="incoming")
+    effect = models.CharField(max_length=20, choices=Effect.choices)
+    grade = models.CharField(max_length=1, choices=Grade.choices)
+    evidence = models.CharField("kind of evidence", max_length=10, choices=Evidence.choices)
+    mechanism = models.TextField(help_text="One sentence: how the source changes the target.")
+    caveat = models.TextField(blank=True)
+    brief_id = models.CharField(
+        "brief row", max_length=5, blank=True, help_text="E1 to E29 in the science brief."
+    )
+    position = models.PositiveIntegerField(default=0, editable=False)
+    references = models.ManyToManyField(Reference, through="EdgeReference", related_name="edges")
+
+    objects = EdgeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="one_edge_per_pair"),
+            models.CheckConstraint(
+                condition=~models.Q(source=models.F("target")), name="edge_not_a_loop"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.get_effect_display()} {self.target}"
+
+    @property
+    def grade_meaning(self):
+        return Grade(self.grade).meaning
+
+    @property
+    def effect_symbol(self):
+        return Effect(self.effect).symbol
+
+    @property
+    def is_contested(self):
+        return self.grade == Grade.D
+
+
+class EdgeReference(models.Model):
+    edge = models.ForeignKey(Edge, on_delete=models.CASCADE, related_name="cited")
+    reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="edge_uses")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["edge", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["edge", "reference"], name="edge_cites_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.edge}: {self.reference.key}"

@@ -1,0 +1,194 @@
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.vary import vary_on_headers
+
+from apps.articles.models import Tier
+from apps.articles.views import remember_tier, remembered_tier
+
+from .forms import PathForm
+from .graph import COLUMNS
+from .models import Edge, Kind, NodeText
+
+
+def with_query(url, **params):
+    query = urlencode({name: value for name, value in params.items() if value})
+    return f"{url}?{query}" if query else url
+
+
+def map_context(request, graph, link_params=None):
+    """The diagram and what every page of the explorer shows around it."""
+    layout = graph.layout()
+    link_params = link_params or {}
+    for placed in layout.nodes:
+        placed.url = with_query(placed.node.get_absolute_url(), **link_params)
+    return {"graph": graph, "layout": layout, "kinds": Kind}
+
+
+def filtered_map(request, graph, selected=None):
+    """The map context for the explorer and node pages, with the ?modality= filter applied."""
+    requested = request.GET.get("modality", "")
+    modality = graph.by_slug.get(requested)
+    if modality is not None and modality.kind != Kind.MODALITY:
+        modality = None
+    context = map_context(request, graph, {"modality": modality and modality.slug})
+    layout = context["layout"]
+    if modality is not None:
+        visible = graph.reachable_from(modality)
+        if selected is not None:
+            visible.add(selected.pk)
+        layout.show_only(visible)
+    if selected is not None:
+        touching = graph.touching(selected)
+        layout.highlight(
+            {selected.pk, *(e.source_id for e in touching), *(e.target_id for e in touching)},
+            {edge.pk for edge in touching},
+            selected_id=selected.pk,
+        )
+    base = selected.get_absolute_url() if selected else reverse("explorer:explorer")
+    context.update(
+        modality=modality,
+        unknown_modality=requested if requested and modality is None else "",
+        filters=[
+            {"label": "All exercise", "url": base, "current": modality is None},
+            *(
+                {
+                    "label": node.name,
+                    "url": with_query(base, modality=node.slug),
+                    "current": node == modality,
+                }
+                for node in graph.of_kind(Kind.MODALITY)
+            ),
+        ],
+        twin=text_twin(graph, layout),
+    )
+    return context
+
+
+def text_twin(graph, layout):
+    """The map as nested lists: column, node, then each arrow leaving that node."""
+    hidden = {placed.node.pk for placed in layout.nodes if placed.hidden}
+    columns = []
+    for title, kinds in COLUMNS:
+        nodes = [
+            {
+                "node": node,
+                "arrows": [
+                    {"edge": edge, "target": graph.by_id[edge.target_id]}
+                    for edge in graph.outgoing[node.pk]
+                    if edge.target_id not in hidden
+                ],
+            }
+            for node in graph.of_kind(*kinds)
+            if node.pk not in hidden
+        ]
+        if nodes:
+            columns.append({"title": title, "nodes": nodes})
+    return columns
+
+
+def respond(request, template, partial, context):
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, f"{template}#{partial}", context)
+    return render(request, template, context)
+
+
+@vary_on_headers("HX-Request")
+def explorer(request):
+    graph = Edge.objects.graph()
+    return respond(request, "explorer/explorer.html", "explorer-swap", filtered_map(request, graph))
+
+
+@vary_on_headers("HX-Request", "Cookie")
+def node(request, slug, tier=None):
+    graph = Edge.objects.graph()
+    selected = graph.by_slug.get(slug)
+    if selected is None:
+        raise Http404("No node of the map has this name.")
+    context = filtered_map(request, graph, selected)
+    chosen_tier = tier or remembered_tier(request)
+    modality = context["modality"] and context["modality"].slug
+    context.update(
+        selected=selected,
+        panel=selected.panel(graph, chosen_tier),
+        tier_tabs=[
+            {
+                "tier": option,
+                "url": with_query(
+                    reverse("explorer:node-tier", args=[slug, option]), modality=modality
+                ),
+                "current": option == chosen_tier,
+            }
+            for option in Tier
+        ],
+    )
+    response = respond(request, "explorer/explorer.html", "explorer-swap", context)
+    if tier is not None:
+        remember_tier(response, tier)
+    return response
+
+
+@vary_on_headers("HX-Request")
+def node_preview(request, slug):
+    """A node's Fundamentals text, for the card shown beside a link to it in an article."""
+    if not request.htmx:
+        return redirect("explorer:node", slug=slug)
+    text = (
+        NodeText.objects.select_related("node")
+        .filter(node__slug=slug, tier=Tier.FUNDAMENTALS)
+        .first()
+    )
+    if text is None:
+        raise Http404("No node of the map has this name.")
+    return render(request, "explorer/preview.html", {"text": text, "node": text.node})
+
+
+@vary_on_headers("HX-Request")
+def paths(request):
+    graph = Edge.objects.graph()
+    form = PathForm(graph, request.GET or None)
+    context = map_context(request, graph)
+    context.update(form=form, chains=[], chosen=None)
+    if form.is_valid():
+        source, target = form.cleaned_data["source"], form.cleaned_data["target"]
+        chains = graph.chains(source, target)
+        number = form.cleaned_data.get("chain") or 1
+        chosen = chains[min(number, len(chains)) - 1] if chains else None
+        context.update(source=source, target=target, chains=chains, chosen=chosen)
+        for index, chain in enumerate(chains, start=1):
+            chain.url = with_query(
+                reverse("explorer:paths"),
+                **{"from": source.slug, "to": target.slug, "chain": index if index > 1 else ""},
+            )
+            chain.steps = [(edge, graph.by_id[edge.target_id]) for edge in chain.edges]
+        if chosen is not None:
+            context["layout"].highlight(
+                set(chosen.node_ids), {edge.pk for edge in chosen.edges}, selected_id=None
+            )
+    return respond(request, "explorer/paths.html", "paths-swap", context)
+
+
+def compare(request):
+    graph = Edge.objects.graph()
+    modalities = graph.of_kind(Kind.MODALITY)
+    sections = []
+    for kinds, title in (
+        ((Kind.SIGNAL,), "Signals and pathways"),
+        ((Kind.MYOKINE,), "Myokines"),
+        ((Kind.HORMONE,), "Hormones"),
+        ((Kind.OUTCOME,), "Outcomes"),
+    ):
+        rows = [
+            {
+                "node": node,
+                "cells": [graph.between.get((modality.pk, node.pk)) for modality in modalities],
+            }
+            for node in graph.of_kind(*kinds)
+        ]
+        sections.append({"title": title, "rows": rows})
+    return render(
+        request,
+        "explorer/compare.html",
+        {"modalities": modalities, "sections": sections},
+    )
