@@ -1,3 +1,4 @@
+import itertools
 import os
 import shutil
 from io import StringIO
@@ -79,6 +80,62 @@ def make_article(slug="exercise-basics", bodies=None, **fields):
     return article
 
 
+def make_node(slug, kind="signal", name=None, aliases=(), texts=None):
+    from apps.explorer.models import Node, NodeText
+
+    node = Node.objects.create(
+        slug=slug, name=name or slug.replace("-", " ").capitalize(), kind=kind, aliases=[*aliases]
+    )
+    texts = texts or {}
+    for tier in Tier:
+        body = texts.get(tier.value, f"What {node.name} is, at the {tier.value} depth.")
+        NodeText.objects.create(node=node, tier=tier.value, body_markdown=body)
+    return node
+
+
+def make_edge(source, target, references=(), **fields):
+    from apps.explorer.models import Edge, EdgeReference
+
+    values = {"effect": "increases", "grade": "A", "evidence": "human"}
+    values.update(fields)
+    values.setdefault("mechanism", f"{source.name} changes {target.name}.")
+    edge = Edge.objects.create(source=source, target=target, **values)
+    for position, reference in enumerate(references):
+        EdgeReference.objects.create(edge=edge, reference=reference, position=position)
+    return edge
+
+
+def make_graph(copies=1):
+    """A small map with every kind of node and arrow, repeated `copies` times.
+
+    Copy n: exercise-n → sensor-n → switch-n → messenger-n → hormone-n → organ-n → result-n,
+    plus a contested shortcut and a decrease. Returns the nodes of the first copy by role.
+    """
+    first = None
+    for copy in range(copies):
+        reference = make_reference(f"study{copy}")
+        nodes = {
+            "exercise": make_node(f"exercise-{copy}", "modality", f"Exercise {copy}"),
+            "sensor": make_node(
+                f"sensor-{copy}", "signal", f"Sensor {copy}",
+                texts={"academic": f"Sensor mechanism [@study{copy}]."},
+            ),
+            "switch": make_node(f"switch-{copy}", "signal", f"Switch {copy}"),
+            "messenger": make_node(f"messenger-{copy}", "myokine", f"Messenger {copy}"),
+            "hormone": make_node(f"hormone-{copy}", "hormone", f"Hormone {copy}"),
+            "organ": make_node(f"organ-{copy}", "tissue", f"Organ {copy}"),
+            "result": make_node(f"result-{copy}", "outcome", f"Result {copy}"),
+            "side": make_node(f"side-{copy}", "outcome", f"Side effect {copy}"),
+        }  # fmt: skip
+        chain = ["exercise", "sensor", "switch", "messenger", "hormone", "organ", "result"]
+        for source, target in itertools.pairwise(chain):
+            make_edge(nodes[source], nodes[target], [reference])
+        make_edge(nodes["exercise"], nodes["messenger"], [reference], grade="D")
+        make_edge(nodes["messenger"], nodes["side"], [reference], effect="decreases", grade="C")
+        first = first or nodes
+    return first
+
+
 # Content folders -----------------------------------------------------------------------------
 
 VALID_REFERENCES = """\
@@ -113,7 +170,7 @@ last_reviewed: 2026-11-01
 
 ## Basics
 
-Plain words [@alpha2020].
+Plain words about [[ampk|a fuel gauge]] [@alpha2020].
 
 <!-- tier: intermediate -->
 
@@ -133,13 +190,66 @@ Mechanisms [@beta2021].
 """
 
 
+def node_file(name, kind, aliases="[]", academic="Deep text [@alpha2020]."):
+    return f"""\
+---
+name: {name}
+kind: {kind}
+aliases: {aliases}
+---
+
+<!-- tier: fundamentals -->
+
+Plain text about {name}.
+
+<!-- tier: intermediate -->
+
+Middle text about {name}.
+
+<!-- tier: academic -->
+
+{academic}
+"""
+
+
+VALID_NODES = {
+    "hiit": node_file("HIIT", "modality", "[interval training]"),
+    "ampk": node_file("AMPK", "signal", "[PRKAA1]", "Sensor [@beta2021], see [[hiit]]."),
+    "glucose-uptake": node_file("Glucose uptake", "outcome"),
+}
+
+VALID_EDGES = """\
+- from: hiit
+  to: ampk
+  effect: activates
+  grade: A
+  evidence: human
+  brief: E1
+  mechanism: Hard work shifts the energy balance that AMPK reads.
+  references: [alpha2020, beta2021]
+
+- from: ampk
+  to: glucose-uptake
+  effect: increases
+  grade: C
+  evidence: animal
+  mechanism: AMPK helps move glucose transporters to the surface.
+  caveat: Not essential in mice.
+  references: [beta2021]
+"""
+
+
 @pytest.fixture
 def content_dir(tmp_path):
     """A small valid content/ folder to load or break."""
     root = tmp_path / "content"
     (root / "articles").mkdir(parents=True)
+    (root / "explorer" / "nodes").mkdir(parents=True)
     (root / "references.toml").write_text(VALID_REFERENCES, encoding="utf-8")
     (root / "articles" / "test-article.md").write_text(VALID_ARTICLE, encoding="utf-8")
+    for slug, text in VALID_NODES.items():
+        (root / "explorer" / "nodes" / f"{slug}.md").write_text(text, encoding="utf-8")
+    (root / "explorer" / "edges.yaml").write_text(VALID_EDGES, encoding="utf-8")
     return root
 
 

@@ -156,3 +156,30 @@ def test_citation_syntax_inside_code_is_left_alone():
 def test_reading_time_follows_length():
     assert render_markdown("word " * 150).reading_minutes == 1
     assert render_markdown("word " * 1000).reading_minutes == 5
+
+
+def test_node_links_show_the_node_name_or_the_given_words():
+    rendered = render_markdown(
+        "The [[ampk]] sensor and [[pgc-1a|a master switch]], then [[ampk]] again.",
+        {"ampk": "AMPK", "pgc-1a": "PGC-1\u03b1"},
+    )
+    assert '<a class="node-link" href="/explorer/ampk/">AMPK</a>' in rendered.html
+    assert '<a class="node-link" href="/explorer/pgc-1a/">a master switch</a>' in rendered.html
+    assert rendered.node_slugs == ["ampk", "pgc-1a", "ampk"]
+    assert rendered.word_count == 10
+
+
+def test_node_link_syntax_inside_code_and_malformed_slugs_stay_text():
+    rendered = render_markdown("Write `[[ampk]]` to link. Not a slug: [[AMP kinase]].")
+    assert "<code>[[ampk]]</code>" in rendered.html
+    assert "Not a slug: AMP kinase." in rendered.html
+    assert rendered.node_slugs == ["AMP kinase"]  # reported to the author by the loader
+
+
+def test_node_link_text_is_escaped_and_authors_cannot_borrow_its_class():
+    rendered = render_markdown(
+        '[[ampk|<img src=x onerror=alert(1)>]] <a class="node-link" href="javascript:x">y</a>'
+    )
+    assert "onerror" not in rendered.html.replace("&lt;", "")
+    assert "<img" not in rendered.html
+    assert "javascript:" not in rendered.html

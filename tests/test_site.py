@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from apps.articles.models import Tier
-from tests.conftest import make_article
+from tests.conftest import make_article, make_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,14 +24,24 @@ def test_no_pending_migrations():
 
 
 def site_urls():
-    return ["/", "/no-such-page/"] + [
-        f"/articles/insulin-and-exercise/{tier.value}/" for tier in Tier
+    return [
+        "/",
+        "/no-such-page/",
+        *(f"/articles/insulin-and-exercise/{tier.value}/" for tier in Tier),
+        "/explorer/",
+        "/explorer/?modality=exercise-0",
+        "/explorer/sensor-0/",
+        "/explorer/sensor-0/academic/",
+        "/explorer/paths/",
+        "/explorer/paths/?from=exercise-0&to=result-0",
+        "/explorer/compare/",
     ]
 
 
 @pytest.mark.django_db
 def test_every_page_has_one_h1_and_the_security_headers(client):
     make_article("insulin-and-exercise")
+    make_graph()
     for url in site_urls():
         response = client.get(url)
         html = response.content.decode()
@@ -50,6 +60,7 @@ def test_every_page_has_one_h1_and_the_security_headers(client):
 @pytest.mark.django_db
 def test_pages_carry_no_inline_script_or_style(client):
     make_article("insulin-and-exercise")
+    make_graph()
     for url in site_urls():
         html = client.get(url).content.decode()
         assert not re.search(r"<script(?![^>]*\ssrc=)[^>]*>", html), url

@@ -174,7 +174,11 @@ def render_markdown(text: str, node_names: dict[str, str] | None = None) -> Rend
     html, citation_keys = number_citations(converter.convert(text))
     headings = sum(1 + len(token["children"]) for token in converter.toc_tokens)
     toc_html = converter.toc if headings >= 2 else ""
-    plain_text = re.sub(NODE_LINK_PATTERN, r" \2 ", re.sub(CITATION_PATTERN, " ", text))
+    plain_text = re.sub(
+        NODE_LINK_PATTERN,
+        lambda link: f" {link.group(2) or link.group(1)} ",
+        re.sub(CITATION_PATTERN, " ", text),
+    )
     return Rendered(
         html=clean_html(html),
         toc_html=clean_html(toc_html),

@@ -4,9 +4,7 @@ from .graph import COLUMNS
 
 
 class PathForm(forms.Form):
-    """Two nodes of the map, "from" and "to", and which of the chains between them to show."""
-
-    chain = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    """Two nodes of the map: where a chain of arrows starts and where it ends."""
 
     def __init__(self, graph, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -25,7 +23,6 @@ class PathForm(forms.Form):
             self.fields[name].error_messages["invalid_choice"] = (
                 "The map has no node called “%(value)s”. Pick one from the list."
             )
-        self.order_fields(["from", "to", "chain"])
 
     def clean(self):
         cleaned = super().clean()

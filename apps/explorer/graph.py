@@ -281,7 +281,7 @@ class Graph:
                 break
         return found[:limit]
 
-    def layout(self):
+    def layout(self, sweeps=8):
         """Place nodes in columns by kind, layered so arrows inside a column run left to right."""
         column = {node.pk: COLUMN_OF_KIND[node.kind] for node in self.nodes}
         depth = dict.fromkeys(column, 0)
@@ -305,7 +305,7 @@ class Graph:
         layers = defaultdict(list)
         for node in sorted(self.nodes, key=lambda n: (KIND_ORDER[n.kind], n.name.lower())):
             layers[layer_of[node.pk]].append(node.pk)
-        order = self._order_layers(layers, layer_count, layer_of)
+        order = self._order_layers(layers, layer_count, layer_of, sweeps)
 
         tallest = max((len(ids) for ids in order.values()), default=0)
         height = HEADER_HEIGHT + tallest * ROW_SPACING + MARGIN
@@ -348,7 +348,7 @@ class Graph:
             by_node_id=placed,
         )
 
-    def _order_layers(self, layers, layer_count, layer_of):
+    def _order_layers(self, layers, layer_count, layer_of, sweeps):
         """Barycentre sweeps: each node moves towards the average height of its neighbours."""
         order = {layer: list(layers.get(layer, [])) for layer in range(layer_count)}
 
@@ -376,7 +376,7 @@ class Graph:
         # Counting crossings costs O(edges²); past a few hundred edges keep the last sweep.
         measure = len(self.edges) <= 400
         best, best_count = {k: list(v) for k, v in order.items()}, crossings() if measure else 0
-        for sweep in range(8):
+        for sweep in range(sweeps):
             forward = sweep % 2 == 0
             sequence = range(layer_count) if forward else reversed(range(layer_count))
             for layer in sequence:

@@ -144,6 +144,15 @@ def node_preview(request, slug):
     return render(request, "explorer/preview.html", {"text": text, "node": text.node})
 
 
+def chosen_number(request, count):
+    """Which chain (1-based) ?chain= asks for; the first one for anything out of range."""
+    try:
+        number = int(request.GET.get("chain", 1))
+    except ValueError:
+        return 1
+    return number if 1 <= number <= count else 1
+
+
 @vary_on_headers("HX-Request")
 def paths(request):
     graph = Edge.objects.graph()
@@ -153,8 +162,7 @@ def paths(request):
     if form.is_valid():
         source, target = form.cleaned_data["source"], form.cleaned_data["target"]
         chains = graph.chains(source, target)
-        number = form.cleaned_data.get("chain") or 1
-        chosen = chains[min(number, len(chains)) - 1] if chains else None
+        chosen = chains[chosen_number(request, len(chains)) - 1] if chains else None
         context.update(source=source, target=target, chains=chains, chosen=chosen)
         for index, chain in enumerate(chains, start=1):
             chain.url = with_query(

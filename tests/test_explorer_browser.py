@@ -1,0 +1,206 @@
+"""The mechanism explorer in Debian's Chromium: swaps, history, keyboard, filters, paths,
+article previews, no-JS and accessibility."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+EXPLORER = "/explorer/"
+PATHS = "/explorer/paths/"
+HIIT_TO_GLUCOSE = PATHS + "?from=hiit&to=glucose-uptake"
+COMPARE = "/explorer/compare/"
+ARTICLE = "/articles/exercise-and-metabolic-health/fundamentals/"
+
+
+def mark_page(page):
+    """Set a marker that survives an htmx swap but not a full page load."""
+    page.evaluate("window.stillTheSamePage = true")
+
+
+def assert_same_page(page):
+    assert page.evaluate("window.stillTheSamePage") is True, "the page reloaded instead of swapping"
+
+
+def panel_heading(page):
+    return page.locator("#panel h2#panel-heading")
+
+
+def filter_link(page, name):
+    return page.locator("nav.map-filter").get_by_role("link", name=name, exact=True)
+
+
+def test_clicking_nodes_swaps_the_panel_and_back_returns_to_the_previous_node(page, site):
+    page.goto(site + EXPLORER)
+    expect(panel_heading(page)).to_have_text("Start anywhere")
+    mark_page(page)
+
+    page.locator("#node-hiit").click()
+    expect(page).to_have_url(site + "/explorer/hiit/")
+    expect(panel_heading(page)).to_have_text("HIIT")
+    expect(page.locator("#node-hiit")).to_have_attribute("aria-current", "true")
+    expect(page.locator("#node-hiit")).to_have_class(re.compile(r"\bis-selected\b"))
+    assert_same_page(page)
+
+    page.locator("#node-ampk").click()
+    expect(page).to_have_url(site + "/explorer/ampk/")
+    expect(panel_heading(page)).to_have_text("AMPK")
+    expect(page.locator("#node-ampk")).to_have_attribute("aria-current", "true")
+    expect(page.locator("#node-hiit")).not_to_have_attribute("aria-current", "true")
+    assert_same_page(page)
+
+    page.go_back()
+    expect(page).to_have_url(site + "/explorer/hiit/")
+    expect(panel_heading(page)).to_have_text("HIIT")
+    expect(page.locator("#node-hiit")).to_have_attribute("aria-current", "true")
+    expect(page.locator("#node-ampk")).not_to_have_attribute("aria-current", "true")
+
+
+def test_keyboard_alone_opens_a_node_and_keeps_focus_on_it(page, site):
+    page.goto(site + EXPLORER)
+    mark_page(page)
+    focused_node = None
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        focused_node = page.evaluate(
+            "document.activeElement && document.activeElement.classList.contains('node')"
+            " ? document.activeElement.id : null"
+        )
+        if focused_node:
+            break
+    assert focused_node, "60 presses of Tab never reached a node of the diagram"
+    node = page.locator("#" + focused_node)
+    href = node.get_attribute("href")
+    name = re.sub(r" \([^)]*\)$", "", node.get_attribute("aria-label"))
+
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(site + href)
+    expect(panel_heading(page)).to_have_text(name)
+    expect(page.locator("#" + focused_node)).to_have_attribute("aria-current", "true")
+    expect(page.locator("#" + focused_node)).to_be_focused()
+    assert_same_page(page)
+
+
+def test_modality_filter_hides_unreached_nodes_and_back_restores_the_full_map(page, site):
+    page.goto(site + EXPLORER)
+    expect(page.locator("#node-decorin")).to_have_count(1)
+    expect(page.locator("#node-mechanical-tension")).to_have_count(1)
+    expect(filter_link(page, "All exercise")).to_have_attribute("aria-current", "true")
+    mark_page(page)
+
+    filter_link(page, "HIIT").click()
+
+    expect(page).to_have_url(site + EXPLORER + "?modality=hiit")
+    expect(page.locator("#node-decorin")).to_have_count(0)
+    expect(page.locator("#node-mechanical-tension")).to_have_count(0)
+    expect(page.locator("#node-ampk")).to_be_visible()
+    expect(filter_link(page, "HIIT")).to_have_attribute("aria-current", "true")
+    expect(filter_link(page, "All exercise")).not_to_have_attribute("aria-current", "true")
+    assert_same_page(page)
+
+    page.go_back()
+    expect(page).to_have_url(site + EXPLORER)
+    expect(page.locator("#node-decorin")).to_have_count(1)
+    expect(page.locator("#node-mechanical-tension")).to_have_count(1)
+    expect(filter_link(page, "All exercise")).to_have_attribute("aria-current", "true")
+    expect(filter_link(page, "HIIT")).not_to_have_attribute("aria-current", "true")
+
+
+def test_paths_page_highlights_the_chain_and_the_form_swaps_in_place(page, site):
+    page.goto(site + HIIT_TO_GLUCOSE)
+    expect(page.locator("ol.chain-list > li.chain").first).to_be_visible()
+    assert page.locator("ol.chain-list > li.chain").count() >= 1
+    expect(page.locator("#chains-heading")).to_contain_text("from HIIT to Glucose uptake")
+    diagram = page.locator("svg.diagram")
+    expect(diagram.locator("#node-hiit")).to_have_class(re.compile(r"\bis-active\b"))
+    expect(diagram.locator("#node-glucose-uptake")).to_have_class(re.compile(r"\bis-active\b"))
+    expect(diagram.locator("g.edge.is-active").first).to_be_attached()
+    heading_before = page.locator("#chains-heading").inner_text()
+    mark_page(page)
+
+    page.get_by_label("From", exact=True).select_option("resistance-training")
+    page.get_by_label("To", exact=True).select_option("ampk")
+    page.get_by_role("button", name="Find chains").click()
+
+    expect(page).to_have_url(re.compile(r"[?&]from=resistance-training(&|$)"))
+    expect(page).to_have_url(re.compile(r"[?&]to=ampk(&|$)"))
+    expect(page.locator("#chains-heading")).to_contain_text("from Resistance training to AMPK")
+    assert page.locator("#chains-heading").inner_text() != heading_before
+    expect(diagram.locator("#node-resistance-training")).to_have_class(re.compile(r"\bis-active\b"))
+    expect(diagram.locator("#node-ampk")).to_have_class(re.compile(r"\bis-active\b"))
+    assert_same_page(page)
+
+
+def test_article_links_into_the_map_show_a_preview_on_hover_and_focus(page, site):
+    page.goto(site + ARTICLE)
+    card = page.locator("div.node-card[role=tooltip]")
+    ampk = page.locator("a.node-link[href='/explorer/ampk/']").first
+    hiit = page.locator("a.node-link[href='/explorer/hiit/']").first
+
+    ampk.hover()
+    expect(card).to_be_visible()
+    expect(card.locator(".node-card__name")).to_have_text("AMPK")
+    expect(ampk).to_have_attribute("aria-describedby", "node-card")
+    page.keyboard.press("Escape")
+    expect(card).to_be_hidden()
+
+    hiit.focus()
+    expect(card).to_be_visible()
+    expect(card.locator(".node-card__name")).to_have_text("HIIT")
+    expect(hiit).to_have_attribute("aria-describedby", "node-card")
+    page.keyboard.press("Escape")
+    expect(card).to_be_hidden()
+    expect(hiit).not_to_have_attribute("aria-describedby", "node-card")
+
+
+def test_explorer_works_with_javascript_off(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(site + EXPLORER)
+        page.locator("#node-ampk").click()
+        expect(page).to_have_url(site + "/explorer/ampk/")
+        expect(panel_heading(page)).to_have_text("AMPK")
+        expect(page.locator("#node-ampk")).to_have_attribute("aria-current", "true")
+
+        page.goto(site + EXPLORER)
+        filter_link(page, "HIIT").click()
+        expect(page).to_have_url(site + EXPLORER + "?modality=hiit")
+        expect(page.locator("#node-decorin")).to_have_count(0)
+        expect(page.locator("#node-ampk")).to_be_visible()
+        expect(filter_link(page, "HIIT")).to_have_attribute("aria-current", "true")
+
+        page.goto(site + PATHS)
+        page.get_by_label("From", exact=True).select_option("hiit")
+        page.get_by_label("To", exact=True).select_option("glucose-uptake")
+        page.get_by_role("button", name="Find chains").click()
+        expect(page).to_have_url(re.compile(r"/explorer/paths/\?.*from=hiit&to=glucose-uptake"))
+        expect(page.locator("#chains-heading")).to_contain_text("from HIIT to Glucose uptake")
+        expect(page.locator("ol.chain-list > li.chain").first).to_be_visible()
+        expect(page.locator("svg.diagram #node-glucose-uptake")).to_have_class(
+            re.compile(r"\bis-active\b")
+        )
+    finally:
+        context.close()
+
+
+AXE_PAGES = [EXPLORER, "/explorer/ampk/", HIIT_TO_GLUCOSE, COMPARE]
+
+
+@pytest.mark.parametrize("path", AXE_PAGES)
+def test_axe_finds_no_violations_in_the_explorer(page, site, path):
+    page.emulate_media(color_scheme="light")
+    page.goto(site + path)
+    results = Axe().run(page)
+    assert results.violations_count == 0, f"{path}:\n{results.generate_report()}"
+
+
+def test_axe_finds_no_violations_on_a_node_page_in_dark_mode(page, site):
+    page.emulate_media(color_scheme="dark")
+    page.goto(site + "/explorer/ampk/")
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
