@@ -172,6 +172,10 @@ def test_paths_form_keeps_working_without_a_query(client):
     html = client.get("/explorer/paths/").content.decode()
     assert '<select name="from"' in html
     assert "chains from" not in html
+    # a link from a node page fills in one end and shows no error yet
+    html = client.get("/explorer/paths/?from=sensor-0").content.decode()
+    assert '<option value="sensor-0" selected>' in html
+    assert "Choose where to end." not in html
 
 
 def test_comparison_is_built_from_the_graph(client):

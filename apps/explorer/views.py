@@ -17,7 +17,7 @@ def with_query(url, **params):
     return f"{url}?{query}" if query else url
 
 
-def map_context(request, graph, link_params=None):
+def map_context(graph, link_params=None):
     """The diagram and what every page of the explorer shows around it."""
     layout = graph.layout()
     link_params = link_params or {}
@@ -32,7 +32,7 @@ def filtered_map(request, graph, selected=None):
     modality = graph.by_slug.get(requested)
     if modality is not None and modality.kind != Kind.MODALITY:
         modality = None
-    context = map_context(request, graph, {"modality": modality and modality.slug})
+    context = map_context(graph, {"modality": modality and modality.slug})
     layout = context["layout"]
     if modality is not None:
         visible = graph.reachable_from(modality)
@@ -156,8 +156,10 @@ def chosen_number(request, count):
 @vary_on_headers("HX-Request")
 def paths(request):
     graph = Edge.objects.graph()
-    form = PathForm(graph, request.GET or None)
-    context = map_context(request, graph)
+    # A link may fill in one end ("chains from AMPK"); the form is only checked once both are sent.
+    asked = "from" in request.GET and "to" in request.GET
+    form = PathForm(graph, request.GET if asked else None, initial=request.GET.dict())
+    context = map_context(graph)
     context.update(form=form, chains=[], chosen=None)
     if form.is_valid():
         source, target = form.cleaned_data["source"], form.cleaned_data["target"]
