@@ -118,7 +118,7 @@ def node_names():
     """slug -> name for every node of the mechanism explorer (what a bare [[slug]] shows)."""
     from django.apps import apps
 
-    return dict(apps.get_model("explorer", "Node").objects.values_list("slug", "name"))
+    return apps.get_model("explorer", "Node").objects.names()
 
 
 class MarkdownBody(models.Model):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import bleach
 import markdown
+from django.urls import NoReverseMatch, reverse
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
@@ -96,8 +97,6 @@ class NodeLinkProcessor(InlineProcessor):
         self.node_names, self.found = node_names, found
 
     def handleMatch(self, match, data):
-        from django.urls import NoReverseMatch, reverse
-
         slug, shown = match.group(1).strip(), (match.group(2) or "").strip()
         self.found.append(slug)
         text = shown or self.node_names.get(slug, slug)

@@ -117,7 +117,6 @@ class PlacedEdge:
     source: object
     target: object
     path: str
-    backward: bool
     state: str = ""
     hidden: bool = False
 
@@ -335,9 +334,8 @@ class Graph:
                 source=self.by_id[edge.source_id],
                 target=self.by_id[edge.target_id],
                 path=path,
-                backward=backward,
             )
-            for edge, path, backward in self._edge_paths(placed)
+            for edge, path in self._edge_paths(placed)
         ]
         return Layout(
             nodes=[placed[node.pk] for node in self.nodes],
@@ -398,11 +396,7 @@ class Graph:
         return best if measure else order
 
     def _edge_paths(self, placed):
-        """(edge, SVG path, backward?) with ports spread along each node's side."""
-        out_ports, in_ports = defaultdict(list), defaultdict(list)
-        for edge in self.edges:
-            out_ports[edge.source_id].append(edge)
-            in_ports[edge.target_id].append(edge)
+        """(edge, SVG path) with ports spread along each node's side, in the other end's order."""
 
         def offsets(edges, other_end):
             ordered = sorted(edges, key=lambda e: placed[other_end(e)].y)
@@ -410,21 +404,16 @@ class Graph:
             return {e.pk: (i - (len(ordered) - 1) / 2) * step for i, e in enumerate(ordered)}
 
         leaving, arriving = {}, {}
-        for node_id, edges in out_ports.items():
-            leaving.update(
-                {(node_id, k): v for k, v in offsets(edges, lambda e: e.target_id).items()}
-            )
-        for node_id, edges in in_ports.items():
-            arriving.update(
-                {(node_id, k): v for k, v in offsets(edges, lambda e: e.source_id).items()}
-            )
+        for edges in self.outgoing.values():
+            leaving.update(offsets(edges, lambda e: e.target_id))
+        for edges in self.incoming.values():
+            arriving.update(offsets(edges, lambda e: e.source_id))
 
         for edge in self.edges:
             source, target = placed[edge.source_id], placed[edge.target_id]
-            backward = target.x <= source.x
-            y1 = source.y + NODE_HEIGHT / 2 + leaving[edge.source_id, edge.pk]
-            y2 = target.y + NODE_HEIGHT / 2 + arriving[edge.target_id, edge.pk]
-            if backward:
+            y1 = source.y + NODE_HEIGHT / 2 + leaving[edge.pk]
+            y2 = target.y + NODE_HEIGHT / 2 + arriving[edge.pk]
+            if target.x <= source.x:  # an arrow back to an earlier column
                 x1, x2 = source.x, target.x + NODE_WIDTH + 2
                 pull = -max(24, (x1 - x2) / 2)
             else:
@@ -434,4 +423,4 @@ class Graph:
                 f"M{x1:.1f},{y1:.1f} C{x1 + pull:.1f},{y1:.1f} "
                 f"{x2 - pull:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
             )
-            yield edge, path, backward
+            yield edge, path

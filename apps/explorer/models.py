@@ -196,10 +196,9 @@ class NodeCitation(models.Model):
 
 
 class EdgeQuerySet(models.QuerySet):
-    def graph(self, nodes=None):
+    def graph(self):
         """The whole map as a Graph: two queries, whatever its size."""
-        nodes = list(Node.objects.all()) if nodes is None else nodes
-        return Graph(nodes, list(self.order_by("position")))
+        return Graph(Node.objects.all(), self.order_by("position"))
 
 
 class Edge(models.Model):
@@ -239,10 +238,6 @@ class Edge(models.Model):
     @property
     def effect_symbol(self):
         return Effect(self.effect).symbol
-
-    @property
-    def is_contested(self):
-        return self.grade == Grade.D
 
 
 class EdgeReference(models.Model):

@@ -23,7 +23,7 @@ def map_context(graph, link_params=None):
     link_params = link_params or {}
     for placed in layout.nodes:
         placed.url = with_query(placed.node.get_absolute_url(), **link_params)
-    return {"graph": graph, "layout": layout, "kinds": Kind}
+    return {"graph": graph, "layout": layout}
 
 
 def filtered_map(request, graph, selected=None):
