@@ -1,17 +1,22 @@
-"""Reading `content/`: the file format, and every check made before anything is written.
+"""`content/`'s file format: reading it, with every check made before anything is written,
+and writing it back.
 
-`load_content` turns what this module returns into rows; nothing here touches the database.
+`load_content` turns what the readers return into rows and `export_content` turns rows into
+files with the writers; nothing here touches the database. A file written here reads back as
+the same rows, and rows read from a written file write back byte for byte.
 """
 
 import datetime
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import tomli_w
 import yaml
 
-from .models import Tier
+from .models import Status, Tier
 from .rendering import find_line, render_markdown
 
 REFERENCES_FILE = "references.toml"
@@ -23,9 +28,14 @@ REFERENCE_KEY = re.compile(r"^[a-z0-9]+$")
 DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 PMCID = re.compile(r"^PMC\d+$")
 
-ARTICLE_FIELDS = {"title", "slug", "summary", "last_reviewed"}
+ARTICLE_FIELDS = ("title", "slug", "summary", "last_reviewed")
+EDITORIAL_FIELDS = ("status", "next_review")
 REFERENCE_REQUIRED = {"key", "authors", "year", "title", "journal"}
 REFERENCE_OPTIONAL = {"volume", "issue", "pages", "doi", "pmid", "pmcid"}
+# The order fields are written in.
+REFERENCE_ORDER = (
+    "key", "authors", "year", "title", "journal", "volume", "issue", "pages", "doi", "pmid", "pmcid"
+)  # fmt: skip
 
 
 class ContentError(Exception):
@@ -49,6 +59,8 @@ class ArticleSource:
     last_reviewed: datetime.date
     slug_line: int
     bodies: dict[str, str] = field(default_factory=dict)  # tier -> Markdown
+    status: str = Status.PUBLISHED
+    next_review: datetime.date | None = None
 
 
 def _display(path: Path, root: Path) -> str:
@@ -246,23 +258,14 @@ def read_tiered_markdown(path, shown, fields, reference_keys, node_slugs, option
 
 def _read_article(path, shown, reference_keys, node_slugs):
     meta, key_lines, bodies = read_tiered_markdown(
-        path, shown, ARTICLE_FIELDS, reference_keys, node_slugs
+        path, shown, ARTICLE_FIELDS, reference_keys, node_slugs, optional=EDITORIAL_FIELDS
     )
-    errors = []
+    errors = editorial_errors(meta, key_lines, shown)
     slug = meta["slug"]
     if not (isinstance(slug, str) and SLUG.match(slug)):
         errors.append(
             ContentError(
                 shown, key_lines["slug"], f"slug “{slug}” must be lowercase words joined by -"
-            )
-        )
-    reviewed = meta["last_reviewed"]
-    if not isinstance(reviewed, datetime.date):
-        errors.append(
-            ContentError(
-                shown,
-                key_lines["last_reviewed"],
-                f"last_reviewed “{reviewed}” must be a date (YYYY-MM-DD)",
             )
         )
     if errors:
@@ -272,10 +275,27 @@ def _read_article(path, shown, reference_keys, node_slugs):
         slug=slug,
         title=meta["title"].strip(),
         summary=meta["summary"].strip(),
-        last_reviewed=reviewed,
+        last_reviewed=meta["last_reviewed"],
         slug_line=key_lines["slug"],
         bodies=bodies,
+        status=meta.get("status", Status.PUBLISHED),
+        next_review=meta.get("next_review"),
     )
+
+
+def editorial_errors(meta, key_lines, shown):
+    """Problems with the status and review dates that articles and nodes both carry."""
+    errors = []
+    status = meta.get("status", Status.PUBLISHED)
+    if status not in Status.values:
+        message = f"status “{status}” must be one of {', '.join(Status.values)}"
+        errors.append(ContentError(shown, key_lines["status"], message))
+    for name in ("last_reviewed", "next_review"):
+        value = meta.get(name)
+        if value is not None and not isinstance(value, datetime.date):
+            message = f"{name} “{value}” must be a date (YYYY-MM-DD)"
+            errors.append(ContentError(shown, key_lines[name], message))
+    return errors
 
 
 def _split_tiers(lines, start, shown, reference_keys, node_slugs):
@@ -377,3 +397,74 @@ def read_content(root: Path):
     node_slugs = {node.slug for node in nodes}
     articles = read_articles(root, reference_keys, node_slugs)
     return Content(references, nodes, edges, articles)
+
+
+# Writing. Each writer gives the text of one file; `write_file` changes a file only when that
+# text differs, so an export that changes nothing touches nothing.
+
+REFERENCES_HEADER = """\
+# Every source that articles, node texts and arrows cite, checked against the science brief.
+# Identifiers appear only where they were verified. Written by `manage.py export_content`; see
+# README.md for the format.
+
+"""
+
+
+def yaml_value(value):
+    """One YAML value on one line, quoted only when YAML needs it."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    dumped = yaml.safe_dump(
+        value, allow_unicode=True, width=math.inf, default_flow_style=True, sort_keys=False
+    )
+    return dumped.removesuffix("\n...\n").removesuffix("\n")
+
+
+def front_matter(fields):
+    """`fields` as front matter, skipping empty optional values (given as None or "")."""
+    lines = [
+        f"{name}: {yaml_value(value)}"
+        for name, value in fields.items()
+        if value not in ("", None, [])
+    ]
+    return "---\n" + "\n".join(lines) + "\n---\n"
+
+
+def tiered_text(fields, bodies):
+    """A front matter block, then each tier's Markdown under its marker, in reading order."""
+    text = front_matter(fields)
+    for tier in Tier:
+        if tier.value in bodies:
+            text += f"\n<!-- tier: {tier.value} -->\n\n" + bodies[tier.value].strip("\n") + "\n"
+    return text
+
+
+def article_text(article, bodies):
+    return tiered_text(
+        {
+            "title": article.title,
+            "slug": article.slug,
+            "summary": article.summary,
+            "status": article.status,
+            "last_reviewed": article.last_reviewed,
+            "next_review": article.next_review,
+        },
+        bodies,
+    )
+
+
+def references_text(references):
+    entries = []
+    for reference in references:
+        entry = {name: getattr(reference, name) for name in REFERENCE_ORDER}
+        entries.append({name: value for name, value in entry.items() if value not in ("", None)})
+    return REFERENCES_HEADER + tomli_w.dumps({"reference": entries})
+
+
+def write_file(path: Path, text: str):
+    """Write `text` to `path` unless it already holds exactly that; returns whether it wrote."""
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+    return True

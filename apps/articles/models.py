@@ -1,5 +1,7 @@
+from dataclasses import dataclass
 from urllib.parse import quote_plus
 
+import reversion
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
@@ -30,6 +32,7 @@ def as_sentence(text):
     return text if text.endswith((".", "?", "!")) else f"{text}."
 
 
+@reversion.register()
 class Reference(models.Model):
     key = models.SlugField(max_length=64, unique=True, help_text="Cited in Markdown as [@key].")
     authors = models.JSONField(default=list, help_text='A list such as ["Pedersen BK"].')
@@ -89,14 +92,56 @@ class Reference(models.Model):
         return f"https://pmc.ncbi.nlm.nih.gov/articles/{self.pmcid}/" if self.pmcid else ""
 
 
-class ArticleQuerySet(models.QuerySet):
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+def sees_drafts(user):
+    """Editors (anyone who may use the admin) read drafts on the real pages; readers never do."""
+    return user.is_active and user.is_staff
+
+
+class EditorialQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def visible_to(self, user):
+        return self.all() if sees_drafts(user) else self.published()
+
+    def due_for_review(self, today):
+        return self.filter(next_review__lte=today)
+
+
+class Editorial(models.Model):
+    """What editors track on every page they publish: its status and when it is next checked."""
+
+    # Rows made in code or from content/ are published unless they say otherwise; the admin's
+    # add form starts new pages as drafts.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    last_reviewed = models.DateField(null=True, blank=True)
+    next_review = models.DateField(
+        null=True, blank=True, help_text="When an editor should check it against new research."
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_draft(self):
+        return self.status == Status.DRAFT
+
+
+class ArticleQuerySet(EditorialQuerySet):
     def with_tiers(self):
         return self.prefetch_related(
             models.Prefetch("tiers", queryset=ArticleTier.objects.order_by("position"))
         )
 
 
-class Article(models.Model):
+# A version of an article holds its three tiers, so restoring it restores the whole article.
+@reversion.register(follow=["tiers"])
+class Article(Editorial):
     slug = models.SlugField(unique=True)
     title = models.CharField(max_length=200)
     summary = models.TextField()
@@ -119,6 +164,46 @@ def node_names():
     from django.apps import apps
 
     return apps.get_model("explorer", "Node").objects.names()
+
+
+@dataclass
+class Problems:
+    errors: list[str]  # the text cannot be saved until these are fixed
+    warnings: list[str]  # it can, but readers will not see what the editor wrote
+
+
+def markdown_problems(text, rendered):
+    """What is wrong with a Markdown text, in plain words with line numbers."""
+    from django.apps import apps
+
+    Node = apps.get_model("explorer", "Node")
+    cited = rendered.citation_keys
+    known_keys = set(Reference.objects.filter(key__in=cited).values_list("key", flat=True))
+    linked = list(dict.fromkeys(rendered.node_slugs))
+    statuses = dict(Node.objects.filter(slug__in=linked).values_list("slug", "status"))
+    errors = [
+        f"Line {find_line(text, f'@{key}')}: no reference has the key “{key}”. Add it under "
+        "References first, or fix the spelling."
+        for key in cited
+        if key not in known_keys
+    ]
+    errors += [
+        f"Line {find_line(text, f'[[{slug}')}: no node of the map has the slug “{slug}”."
+        for slug in linked
+        if slug not in statuses
+    ]
+    warnings = [
+        f"Line {find_line(text, f'<{tag}')}: the <{tag}> tag is not allowed, so it will be "
+        "removed (any text inside it stays)."
+        for tag in rendered.dropped_tags
+    ]
+    warnings += [
+        f"Line {find_line(text, f'[[{slug}')}: the node “{slug}” is a draft, so readers who "
+        "follow this link will find no page until it is published."
+        for slug, status in statuses.items()
+        if status == Status.DRAFT
+    ]
+    return Problems(errors, warnings)
 
 
 class MarkdownBody(models.Model):
@@ -151,28 +236,10 @@ class MarkdownBody(models.Model):
     def set_node_links(self, slugs):
         """Texts that record which nodes they link to override this."""
 
-    def problems(self, rendered):
-        """Plain-words problems with the text: unknown citation keys and node slugs."""
-        cited = rendered.citation_keys
-        known_keys = set(Reference.objects.filter(key__in=cited).values_list("key", flat=True))
-        known_slugs = set(node_names())
-        problems = [
-            f"Line {find_line(self.body_markdown, f'@{key}')}: no reference has the key “{key}”."
-            for key in cited
-            if key not in known_keys
-        ]
-        problems += [
-            f"Line {find_line(self.body_markdown, f'[[{slug}')}: no node of the map has the "
-            f"slug “{slug}”."
-            for slug in dict.fromkeys(rendered.node_slugs)
-            if slug not in known_slugs
-        ]
-        return problems
-
     def clean(self):
-        problems = self.problems(render_markdown(self.body_markdown))
-        if problems:
-            raise ValidationError({"body_markdown": problems})
+        errors = markdown_problems(self.body_markdown, render_markdown(self.body_markdown)).errors
+        if errors:
+            raise ValidationError({"body_markdown": errors})
 
     def set_citations(self, cited_keys):
         current = list(self.citations.order_by("number").values_list("reference__key", flat=True))
@@ -190,6 +257,7 @@ class MarkdownBody(models.Model):
 TIER_POSITIONS = {tier: position for position, tier in enumerate(Tier)}
 
 
+@reversion.register()
 class ArticleTier(MarkdownBody):
     """One article told at one depth."""
 

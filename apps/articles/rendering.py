@@ -7,6 +7,7 @@ import math
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 import bleach
 import markdown
@@ -59,6 +60,23 @@ def clean_html(html: str) -> str:
         strip=True,
         strip_comments=True,
     )
+
+
+class _TagCollector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+
+
+def disallowed_tags(html: str) -> list[str]:
+    """Tags in `html` that clean_html would strip, each once, in order of first use."""
+    collector = _TagCollector()
+    collector.feed(html)
+    collector.close()
+    return list(dict.fromkeys(tag for tag in collector.tags if tag not in ALLOWED_TAGS))
 
 
 def citation_keys_in(marker_text: str) -> list[str]:
@@ -143,6 +161,7 @@ class Rendered:
     citation_keys: list[str] = field(default_factory=list)
     word_count: int = 0
     node_slugs: list[str] = field(default_factory=list)  # every [[slug]], in order, repeats kept
+    dropped_tags: list[str] = field(default_factory=list)  # what the sanitiser removed
 
     @property
     def reading_minutes(self) -> int:
@@ -184,6 +203,7 @@ def render_markdown(text: str, node_names: dict[str, str] | None = None) -> Rend
         citation_keys=citation_keys,
         word_count=len(re.findall(r"[\w'\u2019-]+", plain_text)),
         node_slugs=node_slugs,
+        dropped_tags=disallowed_tags(html),
     )
 
 

@@ -1,5 +1,6 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.vary import vary_on_cookie, vary_on_headers
 
 from .models import DEFAULT_TIER, Article, Citation, Tier
@@ -13,24 +14,25 @@ def remembered_tier(request):
     return Tier(value) if value in Tier.values else DEFAULT_TIER
 
 
+@vary_on_cookie
 def home(request):
     return render(
         request,
         "articles/home.html",
-        {"articles": Article.objects.all(), "tiers": list(Tier)},
+        {"articles": Article.objects.visible_to(request.user), "tiers": list(Tier)},
     )
 
 
 @vary_on_cookie
 def article(request, slug):
     """An article's own URL opens at the tier the reader last chose."""
-    get_object_or_404(Article.objects.only("pk"), slug=slug)
+    get_object_or_404(Article.objects.visible_to(request.user).only("pk"), slug=slug)
     return redirect("articles:article-tier", slug=slug, tier=remembered_tier(request))
 
 
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "Cookie")
 def article_tier(request, slug, tier):
-    article = get_object_or_404(Article.objects.with_tiers(), slug=slug)
+    article = get_object_or_404(Article.objects.visible_to(request.user).with_tiers(), slug=slug)
     tiers = list(article.tiers.all())
     current = next((t for t in tiers if t.tier == tier), None)
     if current is None:
@@ -42,6 +44,8 @@ def article_tier(request, slug, tier):
             for t in tiers
         ],
         "current": current,
+        "draft": article.is_draft,
+        "edit_url": reverse("admin:articles_article_change", args=[article.pk]),
         "references": [
             (citation.number, citation.reference)
             for citation in Citation.objects.filter(tier=current).select_related("reference")

@@ -1,34 +1,225 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Count
 
-from .models import Edge, EdgeReference, Node, NodeText
+from apps.articles.models import Tier
+from apps.editors.admin import EditorialAdmin, EditorialInline, ReviewFilter
+from apps.editors.forms import LinesField
+
+from .models import Edge, EdgeReference, Evidence, Node, NodeText
 
 
-class NodeTextInline(admin.StackedInline):
+class NodeTextInline(EditorialInline):
     model = NodeText
-    extra = 0
-    max_num = 3
     fields = ["tier", "body_markdown"]
+    max_num = len(Tier)
+    can_delete = False
+    verbose_name = "reading depth"
+    verbose_name_plural = "What it is, at each reading depth"
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return len(Tier) - (obj.texts.count() if obj else 0)
+
+
+class ArrowInline(admin.StackedInline):
+    model = Edge
+    extra = 0
+    show_change_link = True
+    autocomplete_fields = ["source", "target"]
+    classes = ["collapse"]
+
+
+class OutgoingArrowInline(ArrowInline):
+    fk_name = "source"
+    fields = [("target", "effect"), ("grade", "evidence"), "mechanism", "caveat"]
+    verbose_name = "arrow out of this node"
+    verbose_name_plural = "Arrows out: what this node changes (sources are edited on each arrow)"
+
+
+class IncomingArrowInline(ArrowInline):
+    fk_name = "target"
+    fields = [("source", "effect"), ("grade", "evidence"), "mechanism", "caveat"]
+    verbose_name = "arrow into this node"
+    verbose_name_plural = "Arrows in: what changes this node"
+
+
+class NodeForm(forms.ModelForm):
+    aliases = LinesField(
+        help_text="One per line: other names readers may search for, such as PPARGC1A or PGC-1a."
+    )
+
+    class Meta:
+        model = Node
+        fields = [
+            "name", "slug", "kind", "label", "aliases", "status", "last_reviewed", "next_review",
+        ]  # fmt: skip
+
+    def clean(self):
+        """The loader's rule, here too: a name or alias may lead to only one node."""
+        cleaned_data = super().clean()
+        taken = {}
+        for other in Node.objects.exclude(pk=self.instance.pk).only("slug", "name", "aliases"):
+            for word in [other.slug, other.name, *other.aliases]:
+                taken.setdefault(word.lower(), other)
+        name = cleaned_data.get("name") or ""
+        if name.lower() in taken:
+            self.add_error("name", f"“{name}” already names another node: {taken[name.lower()]}.")
+        clashes = [
+            f"“{alias}” already names another node: {taken[alias.lower()]}."
+            for alias in cleaned_data.get("aliases") or []
+            if alias.lower() in taken
+        ]
+        if clashes:
+            self.add_error("aliases", ValidationError(clashes))
+        return cleaned_data
+
+
+@admin.register(Node)
+class NodeAdmin(EditorialAdmin):
+    form = NodeForm
+    list_display = ["name", "kind", "status", "arrows", "next_review"]
+    list_filter = ["kind", "status", ReviewFilter]
+    search_fields = ["name", "slug", "aliases", "label"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "kind", "label", "aliases"]}),
+        ("Publishing and review", {"fields": ["status", "last_reviewed", "next_review"]}),
+    ]
+    inlines = [NodeTextInline, OutgoingArrowInline, IncomingArrowInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The slug is the node's address, its file name and what [[slug]] links use.
+        return ["slug"] if obj else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj else self.prepopulated_fields
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, NodeTextInline):
+            written = set(obj.texts.values_list("tier", flat=True)) if obj.pk else set()
+            kwargs["initial"] = [{"tier": tier} for tier in Tier if tier not in written]
+        return kwargs
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                arrow_count=Count("outgoing", distinct=True) + Count("incoming", distinct=True)
+            )
+        )
+
+    @admin.display(description="arrows", ordering="arrow_count")
+    def arrows(self, node):
+        return node.arrow_count
+
+
+class HumanEvidenceFilter(admin.SimpleListFilter):
+    title = "human evidence"
+    parameter_name = "human"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("yes", "Rests on human studies"),
+            ("no", "No human study (animal or cell data only)"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(evidence=Evidence.HUMAN)
+        if self.value() == "no":
+            return queryset.exclude(evidence=Evidence.HUMAN)
+        return queryset
+
+
+class ReferencedFilter(admin.SimpleListFilter):
+    title = "references"
+    parameter_name = "referenced"
+
+    def lookups(self, request, model_admin):
+        return [("no", "No reference yet"), ("yes", "At least one reference")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(reference_count=0)
+        if self.value() == "yes":
+            return queryset.filter(reference_count__gt=0)
+        return queryset
+
+
+class EdgeReferenceForm(forms.ModelForm):
+    position = forms.IntegerField(
+        required=False, min_value=0, help_text="Leave empty to add it at the end."
+    )
+
+    class Meta:
+        model = EdgeReference
+        fields = ["reference", "position"]
+
+    def clean_position(self):
+        # An empty place sorts after every other; save_related then numbers them 0, 1, 2…
+        position = self.cleaned_data["position"]
+        return 10_000 if position is None else position
 
 
 class EdgeReferenceInline(admin.TabularInline):
     model = EdgeReference
+    form = EdgeReferenceForm
     extra = 0
     autocomplete_fields = ["reference"]
-
-
-@admin.register(Node)
-class NodeAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "kind"]
-    list_filter = ["kind"]
-    search_fields = ["name", "slug", "aliases"]
-    inlines = [NodeTextInline]
+    fields = ["reference", "position"]
+    verbose_name_plural = "References (listed in this order)"
 
 
 @admin.register(Edge)
-class EdgeAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "effect", "grade", "evidence", "brief_id"]
-    list_filter = ["effect", "grade", "evidence"]
+class EdgeAdmin(EditorialAdmin):
+    list_display = ["arrow", "grade", "evidence", "references", "brief_id", "section"]
+    list_filter = [
+        "grade",
+        HumanEvidenceFilter,
+        "evidence",
+        "effect",
+        ReferencedFilter,
+        ("source__kind", admin.ChoicesFieldListFilter),
+        ("target__kind", admin.ChoicesFieldListFilter),
+        "section",
+    ]
     list_select_related = ["source", "target"]
-    search_fields = ["source__name", "target__name", "mechanism"]
+    search_fields = [
+        "source__name",
+        "source__slug",
+        "source__aliases",
+        "target__name",
+        "target__slug",
+        "target__aliases",
+        "mechanism",
+        "brief_id",
+    ]
     autocomplete_fields = ["source", "target"]
+    fieldsets = [
+        (None, {"fields": [("source", "effect", "target"), "mechanism", "caveat"]}),
+        ("Evidence", {"fields": [("grade", "evidence")]}),
+        ("Filing", {"fields": [("brief_id", "section")]}),
+    ]
     inlines = [EdgeReferenceInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(reference_count=Count("cited"))
+
+    @admin.display(description="arrow", ordering="position")
+    def arrow(self, edge):
+        return f"{edge.source} {edge.effect_symbol} {edge.target}"
+
+    @admin.display(description="references", ordering="reference_count")
+    def references(self, edge):
+        return edge.reference_count
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Keep the order the editor gave, numbered without gaps, as the file stores it.
+        for position, use in enumerate(form.instance.cited.order_by("position", "pk")):
+            if use.position != position:
+                use.position = position
+                use.save(update_fields=["position"])

@@ -1,21 +1,28 @@
-"""Reading the mechanism graph from `content/explorer/`: nodes/<slug>.md and edges.yaml.
+"""The mechanism graph's files in `content/explorer/`: nodes/<slug>.md and edges.yaml.
 
-Like the rest of the content reader, this only checks and returns; nothing touches the database.
+Like the rest of the content format, this reads (checking everything) and writes; nothing here
+touches the database.
 """
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from apps.articles.content import (
+    EDITORIAL_FIELDS,
     SLUG,
     ContentError,
     ContentErrors,
     _display,
     _key_lines,
     _parse_yaml,
+    editorial_errors,
     read_tiered_markdown,
+    tiered_text,
+    yaml_value,
 )
+from apps.articles.models import Status
 
 from .models import Effect, Evidence, Grade, Kind
 
@@ -24,10 +31,13 @@ NODES_DIR = "nodes"
 EDGES_FILE = "edges.yaml"
 
 NODE_FIELDS = ("name", "kind")
-NODE_OPTIONAL = ("aliases", "label")
+NODE_OPTIONAL = ("label", "aliases", "last_reviewed", *EDITORIAL_FIELDS)
 EDGE_REQUIRED = ("from", "to", "effect", "grade", "evidence", "mechanism", "references")
 EDGE_OPTIONAL = ("caveat", "brief")
 BRIEF_ID = re.compile(r"^E[1-9][0-9]?$")
+# "# --- Heading ----": the arrows below it, until the next heading, are filed under it.
+SECTION_HEADING = re.compile(r"^# --- (?P<title>.*?)\s*-*\s*$")
+SECTION_WIDTH = 100
 
 
 @dataclass
@@ -40,6 +50,9 @@ class NodeSource:
     aliases: list[str] = field(default_factory=list)
     bodies: dict[str, str] = field(default_factory=dict)  # tier -> Markdown
     aliases_line: int = 1
+    status: str = Status.PUBLISHED
+    last_reviewed: datetime.date | None = None
+    next_review: datetime.date | None = None
 
 
 @dataclass
@@ -54,6 +67,7 @@ class EdgeSource:
     references: list[str]
     caveat: str = ""
     brief_id: str = ""
+    section: str = ""
 
 
 def read_graph(root: Path, reference_keys):
@@ -89,7 +103,7 @@ def _read_node(path, shown, reference_keys, node_slugs):
     meta, key_lines, bodies = read_tiered_markdown(
         path, shown, NODE_FIELDS, reference_keys, node_slugs, optional=NODE_OPTIONAL
     )
-    errors = []
+    errors = editorial_errors(meta, key_lines, shown)
     if meta["kind"] not in Kind.values:
         errors.append(
             ContentError(
@@ -115,6 +129,9 @@ def _read_node(path, shown, reference_keys, node_slugs):
         aliases=[alias.strip() for alias in aliases],
         bodies=bodies,
         aliases_line=key_lines.get("aliases", 1),
+        status=meta.get("status", Status.PUBLISHED),
+        last_reviewed=meta.get("last_reviewed"),
+        next_review=meta.get("next_review"),
     )
 
 
@@ -150,9 +167,15 @@ def _read_edges(path, shown, node_slugs, reference_keys):
         raise ContentErrors(
             [ContentError(shown, 1, "the file must be a list of edges, each starting “- from:”")]
         )
+    headings = [
+        (number, heading["title"])
+        for number, text_line in enumerate(text.splitlines(), start=1)
+        if (heading := SECTION_HEADING.match(text_line))
+    ]
     errors, edges, first_seen = [], [], {}
     for item, item_node in zip(data, document.value, strict=True):
         line = item_node.start_mark.line + 1
+        section = next((title for number, title in reversed(headings) if number < line), "")
         if not isinstance(item, dict):
             errors.append(ContentError(shown, line, "each edge must be a set of key: value pairs"))
             continue
@@ -183,6 +206,7 @@ def _read_edges(path, shown, node_slugs, reference_keys):
                     references=item["references"],
                     caveat=" ".join((item.get("caveat") or "").split()),
                     brief_id=item.get("brief") or "",
+                    section=section,
                 )
             )
     if errors:
@@ -213,8 +237,9 @@ def _edge_problems(item, node_slugs, reference_keys):
             problems.append((name, f"{name} must be text"))
     references = item.get("references")
     if "references" in item:
-        if not (isinstance(references, list) and references):
-            problems.append(("references", "references must be a list of one or more keys"))
+        # An arrow may wait for its source ([]); the review queue lists it until it has one.
+        if not isinstance(references, list):
+            problems.append(("references", "references must be a list of keys, such as [a, b]"))
         else:
             problems += [
                 ("references", f"unknown reference key “{key}”")
@@ -225,3 +250,59 @@ def _edge_problems(item, node_slugs, reference_keys):
     if brief is not None and not (isinstance(brief, str) and BRIEF_ID.match(brief)):
         problems.append(("brief", f"brief “{brief}” should be a row of the brief such as E12"))
     return problems
+
+
+EDGES_HEADER = """\
+# The arrows of the mechanism explorer. See content/README.md for the format.
+# `brief` ties an arrow to its row (E1 to E29) in the science brief it was checked against.
+# Written by `manage.py export_content`: edit here or in the admin, then load or export.
+"""
+
+
+def node_text(node, bodies):
+    return tiered_text(
+        {
+            "name": node.name,
+            "kind": node.kind,
+            "label": node.label,
+            "aliases": node.aliases,
+            "status": node.status,
+            "last_reviewed": node.last_reviewed,
+            "next_review": node.next_review,
+        },
+        bodies,
+    )
+
+
+def section_heading(title):
+    heading = f"# --- {title} "
+    return heading + "-" * max(3, SECTION_WIDTH - len(heading))
+
+
+def edges_text(edges):
+    """edges.yaml for `edges`: (Edge, source slug, target slug, [reference keys]) in order.
+
+    Arrows are grouped under their headings, headings in the order they first appear.
+    """
+    sections = {"": []}  # arrows without a heading must come first, or they would join one
+    for entry in edges:
+        sections.setdefault(entry[0].section, []).append(entry)
+    text = EDGES_HEADER
+    for title, entries in sections.items():
+        if title:
+            text += f"\n{section_heading(title)}\n"
+        for edge, source, target, references in entries:
+            fields = {
+                "from": source,
+                "to": target,
+                "effect": edge.effect,
+                "grade": edge.grade,
+                "evidence": edge.evidence,
+                "brief": edge.brief_id,
+                "mechanism": edge.mechanism,
+                "caveat": edge.caveat,
+            }
+            lines = [f"{name}: {yaml_value(value)}" for name, value in fields.items() if value]
+            lines.append(f"references: {yaml_value(references)}")
+            text += "\n- " + "\n  ".join(lines) + "\n"
+    return text

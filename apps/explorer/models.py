@@ -1,10 +1,19 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import reversion
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from apps.articles.models import Article, MarkdownBody, Reference, Tier
+from apps.articles.models import (
+    Article,
+    Editorial,
+    EditorialQuerySet,
+    MarkdownBody,
+    Reference,
+    Tier,
+)
 
 from .graph import Graph
 
@@ -58,12 +67,13 @@ class Evidence(models.TextChoices):
     CELL = "cell", "cell"
 
 
-class NodeQuerySet(models.QuerySet):
+class NodeQuerySet(EditorialQuerySet):
     def names(self):
         return dict(self.values_list("slug", "name"))
 
 
-class Node(models.Model):
+@reversion.register(follow=["texts"])
+class Node(Editorial):
     """A place on the map: an exercise, a signal, a messenger, a tissue or an outcome."""
 
     slug = models.SlugField(unique=True)
@@ -95,7 +105,7 @@ class Node(models.Model):
     def kind_label(self):
         return Kind(self.kind).label
 
-    def panel(self, graph, tier):
+    def panel(self, graph, tier, user):
         """Everything the node's panel shows at one tier, in a fixed number of queries.
 
         The panel has one numbered reference list: the text's citations keep their numbers and
@@ -137,7 +147,9 @@ class Node(models.Model):
             incoming=arrows(incoming),
             outgoing=arrows(outgoing),
             references=references,
-            articles=list(Article.objects.filter(tiers__linked_nodes=self).distinct()),
+            articles=list(
+                Article.objects.visible_to(user).filter(tiers__linked_nodes=self).distinct()
+            ),
         )
 
 
@@ -158,6 +170,7 @@ class Panel:
     articles: list
 
 
+@reversion.register()
 class NodeText(MarkdownBody):
     """What one node is, told at one depth."""
 
@@ -196,11 +209,29 @@ class NodeCitation(models.Model):
 
 
 class EdgeQuerySet(models.QuerySet):
-    def graph(self):
-        """The whole map as a Graph: two queries, whatever its size."""
-        return Graph(Node.objects.all(), self.order_by("position"))
+    def graph(self, nodes=None):
+        """The map as a Graph, two queries whatever its size.
+
+        Given `nodes` (a queryset, such as the nodes a reader may see), only they and the arrows
+        between them are drawn.
+        """
+        edges = self.order_by("position")
+        if nodes is None:
+            nodes = Node.objects.all()
+        else:
+            edges = edges.filter(source__in=nodes, target__in=nodes)
+        return Graph(nodes, edges)
+
+    def for_review(self):
+        """Arrows an editor should look at again: graded D, or resting on no reference."""
+        return (
+            self.annotate(reference_count=models.Count("cited"))
+            .filter(models.Q(grade=Grade.D) | models.Q(reference_count=0))
+            .select_related("source", "target")
+        )
 
 
+@reversion.register(follow=["cited"])
 class Edge(models.Model):
     """An arrow of the map: what one node does to another, how we know, and how well."""
 
@@ -213,6 +244,11 @@ class Edge(models.Model):
     caveat = models.TextField(blank=True)
     brief_id = models.CharField(
         "brief row", max_length=5, blank=True, help_text="E1 to E29 in the science brief."
+    )
+    section = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The heading this arrow is filed under in content/explorer/edges.yaml.",
     )
     position = models.PositiveIntegerField(default=0, editable=False)
     references = models.ManyToManyField(Reference, through="EdgeReference", related_name="edges")
@@ -231,6 +267,33 @@ class Edge(models.Model):
     def __str__(self):
         return f"{self.source} {self.get_effect_display()} {self.target}"
 
+    def save(self, *args, **kwargs):
+        if self._state.adding and not self.position:
+            last = Edge.objects.aggregate(last=models.Max("position"))["last"]
+            self.position = 0 if last is None else last + 1
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        """The two ways an arrow can break the map, reported on the field that causes them."""
+        if self.source_id is None or self.target_id is None:
+            return
+        if self.source_id == self.target_id:
+            raise ValidationError(
+                {"target": f"An arrow cannot start and end at the same node ({self.source})."}
+            )
+        twin = Edge.objects.filter(source_id=self.source_id, target_id=self.target_id)
+        if twin.exclude(pk=self.pk).exists():
+            raise ValidationError(
+                {
+                    "target": f"There is already an arrow from {self.source} to {self.target}. "
+                    "Edit that arrow instead of adding a second one."
+                }
+            )
+
+    def validate_constraints(self, exclude=None):
+        # clean() already reports both constraints, in plain words and on the target field.
+        super().validate_constraints(exclude={*(exclude or ()), "source", "target"})
+
     @property
     def grade_meaning(self):
         return Grade(self.grade).meaning
@@ -240,6 +303,7 @@ class Edge(models.Model):
         return Effect(self.effect).symbol
 
 
+@reversion.register()
 class EdgeReference(models.Model):
     edge = models.ForeignKey(Edge, on_delete=models.CASCADE, related_name="cited")
     reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="edge_uses")

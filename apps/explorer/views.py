@@ -2,14 +2,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.vary import vary_on_headers
+from django.views.decorators.vary import vary_on_cookie, vary_on_headers
 
 from apps.articles.models import Tier
 from apps.articles.views import remember_tier, remembered_tier
 
 from .forms import PathForm
 from .graph import COLUMNS
-from .models import Edge, Kind, NodeText
+from .models import Edge, Kind, Node, NodeText
 
 
 def with_query(url, **params):
@@ -88,21 +88,26 @@ def text_twin(graph, layout):
     return columns
 
 
+def visible_graph(request):
+    """The map as this visitor may see it: editors also see draft nodes."""
+    return Edge.objects.graph(Node.objects.visible_to(request.user))
+
+
 def respond(request, template, partial, context):
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, f"{template}#{partial}", context)
     return render(request, template, context)
 
 
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "Cookie")
 def explorer(request):
-    graph = Edge.objects.graph()
+    graph = visible_graph(request)
     return respond(request, "explorer/explorer.html", "explorer-swap", filtered_map(request, graph))
 
 
 @vary_on_headers("HX-Request", "Cookie")
 def node(request, slug, tier=None):
-    graph = Edge.objects.graph()
+    graph = visible_graph(request)
     selected = graph.by_slug.get(slug)
     if selected is None:
         raise Http404("No node of the map has this name.")
@@ -111,7 +116,9 @@ def node(request, slug, tier=None):
     modality = context["modality"] and context["modality"].slug
     context.update(
         selected=selected,
-        panel=selected.panel(graph, chosen_tier),
+        panel=selected.panel(graph, chosen_tier, request.user),
+        draft=selected.is_draft,
+        edit_url=reverse("admin:explorer_node_change", args=[selected.pk]),
         tier_tabs=[
             {
                 "tier": option,
@@ -136,7 +143,8 @@ def node_preview(request, slug):
         return redirect("explorer:node", slug=slug)
     text = (
         NodeText.objects.select_related("node")
-        .filter(node__slug=slug, tier=Tier.FUNDAMENTALS)
+        .filter(node__in=Node.objects.visible_to(request.user), node__slug=slug)
+        .filter(tier=Tier.FUNDAMENTALS)
         .first()
     )
     if text is None:
@@ -153,9 +161,9 @@ def chosen_number(request, count):
     return number if 1 <= number <= count else 1
 
 
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "Cookie")
 def paths(request):
-    graph = Edge.objects.graph()
+    graph = visible_graph(request)
     # A link may fill in one end ("chains from AMPK"); the form is only checked once both are sent.
     asked = "from" in request.GET and "to" in request.GET
     form = PathForm(graph, request.GET if asked else None, initial=request.GET.dict())
@@ -179,8 +187,9 @@ def paths(request):
     return respond(request, "explorer/paths.html", "paths-swap", context)
 
 
+@vary_on_cookie
 def compare(request):
-    graph = Edge.objects.graph()
+    graph = visible_graph(request)
     modalities = graph.of_kind(Kind.MODALITY)
     sections = []
     for kinds, title in (

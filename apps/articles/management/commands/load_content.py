@@ -1,6 +1,7 @@
 from collections import Counter
 from pathlib import Path
 
+import reversion
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -9,9 +10,9 @@ from apps.articles.content import ContentErrors, read_content
 from apps.articles.models import Article, ArticleTier, Reference
 from apps.explorer.models import Edge, EdgeReference, Node, NodeText
 
-ARTICLE_FIELDS = ("title", "summary", "last_reviewed")
+ARTICLE_FIELDS = ("title", "summary", "status", "last_reviewed", "next_review")
 TIER_FIELDS = ("body_markdown", "body_html", "toc_html", "reading_minutes", "position")
-NODE_FIELDS = ("name", "kind", "label", "aliases")
+NODE_FIELDS = ("name", "kind", "label", "aliases", "status", "last_reviewed", "next_review")
 KINDS = ("references", "nodes", "node texts", "edges", "articles", "tiers")
 
 
@@ -43,7 +44,9 @@ class Command(BaseCommand):
 
         tally = {kind: Counter() for kind in KINDS}
         names = {node.slug: node.name for node in content.nodes}
-        with transaction.atomic():
+        # One entry in every changed object's history, so the admin shows loads beside edits.
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_comment(f"Loaded from {content_dir.name}/ by load_content.")
             for data in content.references:
                 tally["references"][sync_reference(data)] += 1
             nodes = {}
@@ -149,6 +152,7 @@ def sync_edge(source, position, nodes):
         "mechanism": source.mechanism,
         "caveat": source.caveat,
         "brief_id": source.brief_id,
+        "section": source.section,
         "position": position,
     }
     lookup = {"source": nodes[source.source], "target": nodes[source.target]}

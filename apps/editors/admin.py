@@ -1,0 +1,143 @@
+"""What every editable model's admin shares: live Markdown preview, drafts by default, a
+refusal to overwrite someone else's change, and history with readable differences.
+
+The models' own admins (apps/articles/admin.py, apps/explorer/admin.py) build on these.
+"""
+
+import datetime
+import hashlib
+
+from django import forms
+from django.contrib import admin
+from django.core import serializers
+from django.core.exceptions import ValidationError
+from django.forms.models import _get_foreign_key
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from reversion.admin import VersionAdmin
+from reversion.models import Version
+
+from apps.articles.models import Status
+
+from .forms import MarkdownEditor
+from .history import changes_in, changes_on_restore
+
+
+class MarkdownPreviewMixin:
+    """Every Markdown field gets the preview pane; works for model admins and inlines."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "body_markdown":
+            kwargs["widget"] = MarkdownEditor
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class EditorialAdmin(MarkdownPreviewMixin, VersionAdmin):
+    change_form_template = "editors/change_form.html"
+    revision_form_template = "editors/revision_form.html"
+    object_history_template = "editors/object_history.html"
+
+    def get_changeform_initial_data(self, request):
+        # A new page starts as a draft, so nothing half-written reaches readers by accident.
+        initial = super().get_changeform_initial_data(request)
+        if any(field.name == "status" for field in self.model._meta.fields):
+            initial.setdefault("status", Status.DRAFT)
+        return initial
+
+    # Conflicts: the form carries a fingerprint of what the editor loaded; a save is refused
+    # if the stored object (or any of its inline rows) no longer matches it.
+
+    def fingerprint(self, request, obj):
+        rows = [obj]
+        for inline in self.get_inline_instances(request, obj):
+            foreign_key = _get_foreign_key(self.model, inline.model, fk_name=inline.fk_name)
+            rows += inline.get_queryset(request).filter(**{foreign_key.name: obj}).order_by("pk")
+        return hashlib.sha256(serializers.serialize("json", rows).encode()).hexdigest()
+
+    def conflict_message(self, obj):
+        opts = self.model._meta
+        latest = Version.objects.get_for_object(obj).select_related("revision__user").first()
+        if latest is None:
+            link = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
+            who = ""
+        else:
+            link = reverse(
+                f"admin:{opts.app_label}_{opts.model_name}_revision", args=[obj.pk, latest.pk]
+            )
+            user = latest.revision.user
+            when = timezone.localtime(latest.revision.date_created).strftime("%-d %B %Y, %H:%M")
+            who = f" ({user.get_username() if user else 'a content load'}, {when})"
+        return format_html(
+            "Someone else saved this {} while you were editing it{}. Your changes have not been "
+            'saved and are still in the form below. <a href="{}">See the other change</a>, '
+            "then open the page again and re-apply your edits to the newer text.",
+            opts.verbose_name,
+            who,
+            link,
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is None:
+            return form
+        model_admin = self
+
+        class ConflictCheckedForm(form):
+            loaded_fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                self.fields["loaded_fingerprint"].initial = model_admin.fingerprint(request, obj)
+
+            def clean(self):
+                cleaned_data = super().clean()
+                loaded = self.data.get(self.add_prefix("loaded_fingerprint"))
+                if loaded and loaded != model_admin.fingerprint(request, self.instance):
+                    raise ValidationError(model_admin.conflict_message(self.instance))
+                return cleaned_data
+
+        return ConflictCheckedForm
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        version = get_object_or_404(Version, pk=version_id, object_id=object_id)
+        # Worked out before django-reversion rolls the objects back to show the old form.
+        context = {
+            "changes_made": changes_in(version.revision),
+            "changes_on_restore": changes_on_restore(version.revision),
+            "version_date": version.revision.date_created,
+            "version_user": version.revision.user,
+            **(extra_context or {}),
+        }
+        return super().revision_view(request, object_id, version_id, context)
+
+
+class EditorialInline(MarkdownPreviewMixin, admin.StackedInline):
+    extra = 0
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    """Pages by when an editor should next check them."""
+
+    title = "next review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", "Due now or overdue"),
+            ("soon", "Due within 30 days"),
+            ("unscheduled", "No date set"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.due_for_review(today)
+        if self.value() == "soon":
+            return queryset.filter(
+                next_review__gt=today, next_review__lte=today + datetime.timedelta(days=30)
+            )
+        if self.value() == "unscheduled":
+            return queryset.filter(next_review=None)
+        return queryset
