@@ -79,10 +79,24 @@ def _key_lines(node, line_offset):
     }
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader, except that an impossible date such as 2026-02-30 stays text, so the
+    field's own check names its line instead of YAML raising a ValueError with none."""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
 def _parse_yaml(text, path, line_offset=0):
     """(data, node) or raise ContentError at the line YAML complains about."""
     try:
-        return yaml.safe_load(text), yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.load(text, Loader=_Loader), yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 + line_offset if mark else 1 + line_offset
@@ -261,6 +275,9 @@ def _read_article(path, shown, reference_keys, node_slugs):
         path, shown, ARTICLE_FIELDS, reference_keys, node_slugs, optional=EDITORIAL_FIELDS
     )
     errors = editorial_errors(meta, key_lines, shown)
+    if meta["last_reviewed"] is None:  # required for articles; an empty value would crash
+        message = "last_reviewed must be a date (YYYY-MM-DD)"
+        errors.append(ContentError(shown, key_lines["last_reviewed"], message))
     slug = meta["slug"]
     if not (isinstance(slug, str) and SLUG.match(slug)):
         errors.append(
@@ -292,7 +309,8 @@ def editorial_errors(meta, key_lines, shown):
         errors.append(ContentError(shown, key_lines["status"], message))
     for name in ("last_reviewed", "next_review"):
         value = meta.get(name)
-        if value is not None and not isinstance(value, datetime.date):
+        # A time as well (2026-11-01 10:00) is a datetime, which a DateField never equals.
+        if value is not None and type(value) is not datetime.date:
             message = f"{name} “{value}” must be a date (YYYY-MM-DD)"
             errors.append(ContentError(shown, key_lines[name], message))
     return errors
@@ -414,8 +432,16 @@ def yaml_value(value):
     """One YAML value on one line, quoted only when YAML needs it."""
     if isinstance(value, datetime.date):
         return value.isoformat()
+    # A line break would carry the value onto more lines (where a "---" line would end the
+    # front matter, and U+2028 is lost); double quotes write it as an escape instead.
+    style = '"' if isinstance(value, str) and value.splitlines() != [value] else None
     dumped = yaml.safe_dump(
-        value, allow_unicode=True, width=math.inf, default_flow_style=True, sort_keys=False
+        value,
+        allow_unicode=True,
+        width=math.inf,
+        default_flow_style=True,
+        sort_keys=False,
+        default_style=style,
     )
     return dumped.removesuffix("\n...\n").removesuffix("\n")
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 
-from .rendering import find_line, render_markdown
+from .rendering import find_line, normalise_markdown, render_markdown
 
 
 class Tier(models.TextChoices):
@@ -227,6 +227,7 @@ class MarkdownBody(models.Model):
         self.set_node_links(rendered.node_slugs)
 
     def render(self, node_names_by_slug=None):
+        self.body_markdown = normalise_markdown(self.body_markdown)
         if node_names_by_slug is None:
             node_names_by_slug = node_names()
         rendered = render_markdown(self.body_markdown, node_names_by_slug)

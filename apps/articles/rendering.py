@@ -207,6 +207,14 @@ def render_markdown(text: str, node_names: dict[str, str] | None = None) -> Rend
     )
 
 
+def normalise_markdown(text: str) -> str:
+    """LF line ends and one final newline: how content/ stores a text and how it is compared.
+
+    (Browsers send a textarea with CRLF line ends.)
+    """
+    return text.replace("\r\n", "\n").strip("\n") + "\n"
+
+
 def find_line(text: str, needle: str) -> int:
     """1-based line of the first occurrence of needle in text (1 if absent)."""
     index = text.find(needle)

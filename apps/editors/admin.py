@@ -21,7 +21,7 @@ from reversion.models import Version
 
 from apps.articles.models import Status
 
-from .forms import MarkdownEditor
+from .forms import MarkdownEditor, MarkdownField
 from .history import changes_in, changes_on_restore
 
 
@@ -30,7 +30,7 @@ class MarkdownPreviewMixin:
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "body_markdown":
-            kwargs["widget"] = MarkdownEditor
+            kwargs.update(form_class=MarkdownField, widget=MarkdownEditor)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
@@ -38,6 +38,7 @@ class EditorialAdmin(MarkdownPreviewMixin, VersionAdmin):
     change_form_template = "editors/change_form.html"
     revision_form_template = "editors/revision_form.html"
     object_history_template = "editors/object_history.html"
+    history_latest_first = True
 
     def get_changeform_initial_data(self, request):
         # A new page starts as a draft, so nothing half-written reaches readers by accident.
@@ -104,6 +105,7 @@ class EditorialAdmin(MarkdownPreviewMixin, VersionAdmin):
         version = get_object_or_404(Version, pk=version_id, object_id=object_id)
         # Worked out before django-reversion rolls the objects back to show the old form.
         context = {
+            "title": f"Restore an earlier version of {version.object_repr}",
             "changes_made": changes_in(version.revision),
             "changes_on_restore": changes_on_restore(version.revision),
             "version_date": version.revision.date_created,

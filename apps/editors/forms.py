@@ -3,6 +3,8 @@ import json
 from django import forms
 from django.urls import reverse
 
+from apps.articles.rendering import normalise_markdown
+
 from .views import preview_context
 
 
@@ -39,6 +41,14 @@ class MarkdownEditor(forms.Textarea):
         # The hidden template Django copies for "add another" rows has no text to preview.
         widget["preview"] = None if "__prefix__" in name else preview_context(value or "")
         return context
+
+
+class MarkdownField(forms.CharField):
+    """A Markdown text, compared the way it is stored, so an untouched text is not "changed"."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return normalise_markdown(value) if value else value
 
 
 class LinesField(forms.CharField):

@@ -164,7 +164,7 @@ class EdgeReferenceForm(forms.ModelForm):
         return 10_000 if position is None else position
 
 
-class EdgeReferenceInline(admin.TabularInline):
+class EdgeReferenceInline(admin.StackedInline):
     model = EdgeReference
     form = EdgeReferenceForm
     extra = 0

@@ -268,6 +268,10 @@ class Edge(models.Model):
         return f"{self.source} {self.get_effect_display()} {self.target}"
 
     def save(self, *args, **kwargs):
+        # One line each, as edges.yaml stores them.
+        self.mechanism, self.caveat = (
+            " ".join(text.split()) for text in (self.mechanism, self.caveat)
+        )
         if self._state.adding and not self.position:
             last = Edge.objects.aggregate(last=models.Max("position"))["last"]
             self.position = 0 if last is None else last + 1
