@@ -12,7 +12,7 @@ BOOTSTRAP_PYTHON := $(shell for candidate in "$$HOME/.pyenv/versions/$$(cat .pyt
 # Production-like local serving: DEBUG off, so readers see the real 404 page and headers.
 RUN_ENV = DJANGO_SECRET_KEY="$$(cat $(VENV)/secret-key)" DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
 
-.PHONY: run dev test lint format install install-dev chromium clean
+.PHONY: run dev test lint format install install-dev chromium clean editor export-content
 
 run: install $(VENV)/secret-key
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
@@ -26,6 +26,16 @@ dev: install
 	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=true $(PY) manage.py load_content
 	DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST_PORT)
+
+# Let a new editor into the admin: make editor NAME=alice (asks for a password twice).
+editor: install $(VENV)/secret-key
+	@if [ -z "$(NAME)" ]; then echo "Usage: make editor NAME=alice" >&2; exit 2; fi
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py create_editor "$(NAME)"
+
+# Write edits made in the admin back to content/, to review and commit like code.
+export-content: install $(VENV)/secret-key
+	$(RUN_ENV) $(PY) manage.py export_content
 
 test: install-dev chromium
 	$(PY) -m pytest

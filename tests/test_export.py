@@ -251,15 +251,14 @@ def test_a_draft_is_written_and_read_back_as_a_draft(content_dir, tmp_path):
 # 4. Deletions ----------------------------------------------------------------------------------
 
 
-def test_export_removes_files_of_deleted_rows_and_load_then_removes_the_rows(
-    content_dir, tmp_path
-):
+def test_export_removes_files_of_deleted_rows_and_load_then_removes_the_rows(content_dir, tmp_path):
     load(content_dir)
     target = tmp_path / "exported"
     export(target)
     article_file = target / "articles" / "test-article.md"
     node_path = target / "explorer" / "nodes" / "glucose-uptake.md"
-    assert article_file.exists() and node_path.exists()
+    assert article_file.exists()
+    assert node_path.exists()
 
     Article.objects.get(slug="test-article").delete()
     Node.objects.get(slug="glucose-uptake").delete()  # its arrow goes with it

@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from apps.articles.models import Status
+from apps.articles.models import MarkdownBody, Status
 
 from .forms import MarkdownEditor, MarkdownField
 from .history import changes_in, changes_on_restore
@@ -112,7 +112,19 @@ class EditorialAdmin(MarkdownPreviewMixin, VersionAdmin):
             "version_user": version.revision.user,
             **(extra_context or {}),
         }
+        request.restoring_version = request.method == "POST"
         return super().revision_view(request, object_id, version_id, context)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if getattr(request, "restoring_version", False):
+            # django-reversion writes the old rows back as stored, and the formsets skip texts
+            # the form did not change: render them again, so their citations and node links
+            # match the restored Markdown.
+            for formset in formsets:
+                for inline_form in formset.forms:
+                    if isinstance(inline_form.instance, MarkdownBody) and inline_form.instance.pk:
+                        inline_form.instance.save()
 
 
 class EditorialInline(MarkdownPreviewMixin, admin.StackedInline):

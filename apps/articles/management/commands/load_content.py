@@ -7,7 +7,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from apps.articles.content import ContentErrors, read_content
+from apps.articles.files import describe, unexported_edits
 from apps.articles.models import Article, ArticleTier, Reference
+from apps.editors.models import ContentSync
 from apps.explorer.models import Edge, EdgeReference, Node, NodeText
 
 ARTICLE_FIELDS = ("title", "summary", "status", "last_reviewed", "next_review")
@@ -30,8 +32,13 @@ class Command(BaseCommand):
             default=settings.CONTENT_DIR,
             help="Folder to read (default: %(default)s).",
         )
+        parser.add_argument(
+            "--discard-admin-edits",
+            action="store_true",
+            help="Replace admin edits that were never exported with what content/ holds.",
+        )
 
-    def handle(self, *args, content_dir, **options):
+    def handle(self, *args, content_dir, discard_admin_edits, **options):
         if not content_dir.is_dir():
             raise CommandError(f"{content_dir}: no such folder")
         try:
@@ -41,6 +48,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{errors}\n{count} problem{'s' if count > 1 else ''} found; nothing was changed."
             ) from errors
+
+        if not discard_admin_edits:
+            refuse_to_overwrite(unexported_edits(content_dir), content_dir)
 
         tally = {kind: Counter() for kind in KINDS}
         names = {node.slug: node.name for node in content.nodes}
@@ -76,6 +86,9 @@ class Command(BaseCommand):
             for kind, stale in removals.items():
                 tally[kind]["removed"] = stale.count()
                 stale.delete()
+            ContentSync.objects.create(
+                direction=ContentSync.Direction.LOAD, folder=str(content_dir.resolve())
+            )
 
         for kind in KINDS:
             counts = tally[kind]
@@ -89,6 +102,21 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("No changes."))
         else:
             self.stdout.write(self.style.SUCCESS("Content loaded."))
+
+
+def refuse_to_overwrite(unexported, content_dir):
+    """Stop before a load replaces admin edits that exist only in the database."""
+    if not unexported:
+        return
+    lines = [
+        f"{content_dir / path}: {describe(revision)}, and not exported yet"
+        for path, revision in sorted(unexported.items())
+    ]
+    raise CommandError(
+        "\n".join(lines) + "\nLoading would overwrite these edits, so nothing was changed. Run "
+        "`manage.py export_content` to write them to content/ (then review and commit them), or "
+        "load again with --discard-admin-edits to replace them with content/."
+    )
 
 
 def sync_fields(model, lookup, values):
