@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from reversion.models import Version
 
 from apps.articles.models import Article, ArticleTier, Citation, Reference, Status
@@ -182,12 +183,11 @@ def result_pks(response, model_name):
     html = response.content.decode()
     table = html[html.index('id="result_list"') :]
     return {
-        int(pk)
-        for pk in re.findall(rf'href="/admin/explorer/{model_name}/(\d+)/change/', table)
+        int(pk) for pk in re.findall(rf'href="/admin/explorer/{model_name}/(\d+)/change/', table)
     }
 
 
-# 1. The preview is the public page ------------------------------------------------------------
+# 1. The preview is the public page -----------------------------------------------------------
 
 
 def test_preview_is_exactly_what_readers_get(client):
@@ -222,7 +222,7 @@ def test_preview_is_exactly_what_readers_get(client):
     assert list(tier.citations.values_list("reference__key", flat=True)) == ["smith2020"]
 
 
-# 2. The preview names problems in plain words -----------------------------------------------
+# 2. The preview names problems in plain words ------------------------------------------------
 
 
 def test_preview_lists_problems_in_plain_words(client):
@@ -252,7 +252,7 @@ def test_preview_lists_problems_in_plain_words(client):
     assert "<iframe" not in element_inner(shown, '<div class="preview-body prose">')
 
 
-# 3. A refused save changes nothing and keeps the editor's text --------------------------------
+# 3. A refused save changes nothing and keeps the editor's text -------------------------------
 
 
 @pytest.mark.parametrize(
@@ -278,6 +278,15 @@ def test_article_tier_with_a_broken_reference_is_refused(body, message):
     assert_refused(response, message, f"Kept words from the editor. {body}")
     assert "A changed summary that must not be stored." in response.content.decode()
     assert article_rows(article) == before
+
+    # The editor fixes the text in the form they were shown and saves it.
+    again = form_data(response, "article_form")
+    assert again[f"tiers-{index}-body_markdown"] == f"Kept words from the editor. {body}"
+    again[f"tiers-{index}-body_markdown"] = "Kept words from the editor [@smith2020]."
+    assert editor.post(url, again).status_code == 302
+    assert article.tiers.get(tier="intermediate").body_markdown == (
+        "Kept words from the editor [@smith2020].\n"
+    )
 
 
 def test_node_text_with_an_unknown_key_is_refused():
@@ -390,7 +399,7 @@ def test_alias_that_names_another_node_is_refused():
     assert node_rows(node) == before
 
 
-# 4. Two editors at once ------------------------------------------------------------------------
+# 4. Two editors at once ----------------------------------------------------------------------
 
 
 def test_stale_form_is_refused_and_keeps_both_changes_apart():
@@ -436,7 +445,34 @@ def test_stale_form_is_refused_and_keeps_both_changes_apart():
     }
 
 
-# 5. Drafts -------------------------------------------------------------------------------------
+def test_arrow_saved_elsewhere_makes_an_open_node_form_stale():
+    nodes = make_graph()
+    node = nodes["switch"]
+    first, second = editor_client("alice"), editor_client("bruno")
+    node_url = change_url(node)
+    alice = form_data(first.get(node_url), "node_form")
+
+    # Bruno edits an arrow into this node on the arrow's own page.
+    edge = Edge.objects.get(source=nodes["sensor"], target=node)
+    bruno = form_data(second.get(change_url(edge)), "edge_form")
+    bruno["mechanism"] = "Bruno's better sentence."
+    assert second.post(change_url(edge), bruno).status_code == 302
+
+    alice["name"] = "Master switch"
+    response = first.post(node_url, alice)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Someone else saved this node while you were editing it." in html
+    # The node itself has no saved version yet, so the link opens its history.
+    history_url = reverse("admin:explorer_node_history", args=[node.pk])
+    assert f'<a href="{history_url}">See the other change</a>' in html
+    assert 'value="Master switch"' in html
+    assert Node.objects.get(pk=node.pk).name == "Switch 0"
+    assert Edge.objects.get(pk=edge.pk).mechanism == "Bruno's better sentence."
+
+
+# 5. Drafts -----------------------------------------------------------------------------------
 
 
 def test_draft_article_is_hidden_from_readers_and_shown_to_editors(client):
@@ -492,12 +528,14 @@ def test_draft_node_is_hidden_from_readers_and_shown_to_editors(client):
     assert 'id="node-secret-signal"' in client.get("/explorer/").text
 
 
-# 6. The Editors group ----------------------------------------------------------------------------
+# 6. The Editors group ------------------------------------------------------------------------
 
 
 def test_editors_group_has_exactly_the_permissions_the_readme_lists():
     text = README.read_text(encoding="utf-8")
-    listed = re.search(r"<!-- editors-permissions.*?-->(.*?)<!-- /editors-permissions -->", text, re.S)
+    listed = re.search(
+        r"<!-- editors-permissions.*?-->(.*?)<!-- /editors-permissions -->", text, re.S
+    )
     assert listed, "README.md has lost its editors-permissions markers"
     documented = set(re.findall(r"`(\w+\.\w+)`", listed.group(1)))
 
@@ -511,12 +549,13 @@ def test_editors_group_has_exactly_the_permissions_the_readme_lists():
     assert not any(name.startswith("auth.") for name in granted)
 
 
-# 7. History ----------------------------------------------------------------------------------------
+# 7. History ----------------------------------------------------------------------------------
 
 
 def test_history_shows_readable_changes_and_restores_an_old_version(client):
     make_reference("smith2020")
     make_reference("jones2021")
+    make_node("ampk", name="AMPK")
     article = make_article("fuel-sensing")
     editor = editor_client("alice")
     url = change_url(article)
@@ -527,10 +566,11 @@ def test_history_shows_readable_changes_and_restores_an_old_version(client):
         data[f"tiers-{index}-body_markdown"] = text
         assert editor.post(url, data).status_code == 302
 
-    save_fundamentals("## First\n\nMuscle burns sugar quickly [@smith2020].")
+    save_fundamentals("## First\n\nMuscle burns sugar quickly [@smith2020].\n\nSee [[ampk]].")
     save_fundamentals("## First\n\nMuscle burns fat slowly [@jones2021].")
     tier = ArticleTier.objects.get(article=article, tier="fundamentals")
     assert list(tier.citations.values_list("reference__key", flat=True)) == ["jones2021"]
+    assert not tier.linked_nodes.exists()
 
     history = editor.get(reverse("admin:articles_article_history", args=[article.pk])).text
     rows = re.findall(r"<tr>\s*<th scope=\"row\">.*?</tr>", history, re.S)
@@ -545,14 +585,19 @@ def test_history_shows_readable_changes_and_restores_an_old_version(client):
     restore_section = revision.text[revision.text.index('id="changes-restore-heading"') :]
     assert "<del>fat slowly [@jones2021].</del>" in restore_section
     assert "<ins>sugar quickly [@smith2020].</ins>" in restore_section
+    assert "<ins>See [[ampk]].</ins>" in restore_section
 
     data = form_data(revision, "article_form")
     assert editor.post(revision_url, data).status_code == 302
 
     tier.refresh_from_db()
-    assert tier.body_markdown == "## First\n\nMuscle burns sugar quickly [@smith2020].\n"
+    assert tier.body_markdown == (
+        "## First\n\nMuscle burns sugar quickly [@smith2020].\n\nSee [[ampk]].\n"
+    )
     assert "sugar quickly" in tier.body_html
+    # What is worked out from the Markdown on save comes back with it.
     assert list(tier.citations.values_list("reference__key", flat=True)) == ["smith2020"]
+    assert list(tier.linked_nodes.values_list("slug", flat=True)) == ["ampk"]
     public = client.get("/articles/fuel-sensing/fundamentals/").text
     assert "Muscle burns sugar quickly" in public
     assert "fat slowly" not in public
@@ -562,11 +607,11 @@ def test_history_shows_readable_changes_and_restores_an_old_version(client):
     assert Version.objects.get_for_object(article).count() == 3
 
 
-# 8. Review queue -----------------------------------------------------------------------------------
+# 8. Review queue -----------------------------------------------------------------------------
 
 
 def test_review_queue_lists_what_needs_an_editor():
-    today = datetime.date.today()
+    today = timezone.localdate()  # the date the review queue goes by
     nodes = make_graph()
     make_article("overdue-one", title="Overdue one", next_review=today - datetime.timedelta(10))
     make_article("fresh-one", title="Fresh one", next_review=today + datetime.timedelta(100))
@@ -591,13 +636,11 @@ def test_review_queue_lists_what_needs_an_editor():
     assert "Overdue one" not in drafts
 
     index = editor.get(reverse("admin:index")).text
-    assert (
-        "2 pages due for review and 2 arrows graded D or without a reference." in index
-    )
+    assert "2 pages due for review and 2 arrows graded D or without a reference." in index
     assert reverse("admin:review-queue") in index
 
 
-# 9. Filters and search ------------------------------------------------------------------------------
+# 9. Filters and search -----------------------------------------------------------------------
 
 
 def test_two_clicks_find_weak_arrows_and_aliases_find_nodes():
@@ -622,7 +665,7 @@ def test_two_clicks_find_weak_arrows_and_aliases_find_nodes():
     assert result_pks(nodes_found, "node") == {prkaa.pk}
 
 
-# 10. Signing in ------------------------------------------------------------------------------------
+# 10. Signing in ------------------------------------------------------------------------------
 
 
 def test_sign_in_is_locked_after_five_wrong_passwords(client):
@@ -666,7 +709,7 @@ def test_created_editor_can_edit_content_but_not_users(monkeypatch, client):
         call_command("create_editor", "newbie", "--no-input")
 
 
-# 11. A new article -----------------------------------------------------------------------------------
+# 11. A new article ---------------------------------------------------------------------------
 
 
 def test_new_article_starts_as_a_draft_until_published(client):

@@ -34,7 +34,7 @@ class OutgoingArrowInline(ArrowInline):
     fk_name = "source"
     fields = [("target", "effect"), ("grade", "evidence"), "mechanism", "caveat"]
     verbose_name = "arrow out of this node"
-    verbose_name_plural = "Arrows out: what this node changes (sources are edited on each arrow)"
+    verbose_name_plural = "Arrows out: what this node changes (open an arrow to edit its references)"
 
 
 class IncomingArrowInline(ArrowInline):
@@ -175,7 +175,7 @@ class EdgeReferenceInline(admin.StackedInline):
 
 @admin.register(Edge)
 class EdgeAdmin(EditorialAdmin):
-    list_display = ["arrow", "grade", "evidence", "references", "brief_id", "section"]
+    list_display = ["arrow", "grade", "evidence", "reference_total", "brief_id", "section"]
     list_filter = [
         "grade",
         HumanEvidenceFilter,
@@ -213,7 +213,7 @@ class EdgeAdmin(EditorialAdmin):
         return f"{edge.source} {edge.effect_symbol} {edge.target}"
 
     @admin.display(description="references", ordering="reference_count")
-    def references(self, edge):
+    def reference_total(self, edge):
         return edge.reference_count
 
     def save_related(self, request, form, formsets, change):
