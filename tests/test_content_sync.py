@@ -77,7 +77,7 @@ def test_discard_admin_edits_replaces_them_with_content(content_dir):
     load(content_dir)
     edit_as("ed", Edge.objects.get(source__slug="hiit"), grade="D")
 
-    with pytest.raises(CommandError, match="explorer/edges.yaml: edited in the admin by ed"):
+    with pytest.raises(CommandError, match=r"explorer/edges\.yaml: edited in the admin by ed"):
         load(content_dir)
     load(content_dir, "--discard-admin-edits")
 

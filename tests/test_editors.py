@@ -463,10 +463,11 @@ def test_arrow_saved_elsewhere_makes_an_open_node_form_stale():
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Someone else saved this node while you were editing it." in html
-    # The node itself has no saved version yet, so the link opens its history.
-    history_url = reverse("admin:explorer_node_history", args=[node.pk])
-    assert f'<a href="{history_url}">See the other change</a>' in html
+    assert "Someone else saved this node while you were editing it (bruno," in html
+    # The other change was saved on the arrow's page, so the link opens that arrow's version.
+    version = Version.objects.get_for_object(edge).first()
+    revision_url = reverse("admin:explorer_edge_revision", args=[edge.pk, version.pk])
+    assert f'<a href="{revision_url}">See the other change</a>' in html
     assert 'value="Master switch"' in html
     assert Node.objects.get(pk=node.pk).name == "Switch 0"
     assert Edge.objects.get(pk=edge.pk).mechanism == "Bruno's better sentence."

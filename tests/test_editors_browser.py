@@ -16,7 +16,9 @@ PASSWORD = "tempo-lactate-harbour-42"
 SLUG = "exercise-and-metabolic-health"
 OLD_SENTENCE = "When you eat, sugar from food enters your blood as glucose."
 NEW_SENTENCE = "After a meal, the sugar you ate reaches your blood as glucose, a simple fuel."
-CONTENT_MODELS = ["article", "articletier", "reference", "node", "nodetext", "edge", "edgereference"]
+CONTENT_MODELS = [
+    "article", "articletier", "reference", "node", "nodetext", "edge", "edgereference",
+]  # fmt: skip
 
 
 @pytest.fixture

@@ -50,22 +50,36 @@ class EditorialAdmin(MarkdownPreviewMixin, VersionAdmin):
     # Conflicts: the form carries a fingerprint of what the editor loaded; a save is refused
     # if the stored object (or any of its inline rows) no longer matches it.
 
-    def fingerprint(self, request, obj):
+    def edited_rows(self, request, obj):
+        """The object and every inline row its change form edits."""
         rows = [obj]
         for inline in self.get_inline_instances(request, obj):
             foreign_key = _get_foreign_key(self.model, inline.model, fk_name=inline.fk_name)
             rows += inline.get_queryset(request).filter(**{foreign_key.name: obj}).order_by("pk")
+        return rows
+
+    def fingerprint(self, request, obj):
+        rows = self.edited_rows(request, obj)
         return hashlib.sha256(serializers.serialize("json", rows).encode()).hexdigest()
 
-    def conflict_message(self, obj):
+    def conflict_message(self, request, obj):
         opts = self.model._meta
-        latest = Version.objects.get_for_object(obj).select_related("revision__user").first()
-        if latest is None:
+        # The other change may have been saved on an inline row's own page (an arrow, say).
+        versions = [
+            (row, Version.objects.get_for_object(row).select_related("revision__user").first())
+            for row in self.edited_rows(request, obj)
+            if self.admin_site.is_registered(type(row))
+        ]
+        versions = [(row, version) for row, version in versions if version is not None]
+        if not versions:
             link = reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[obj.pk])
             who = ""
         else:
+            row, latest = max(versions, key=lambda pair: pair[1].revision.date_created)
+            row_opts = row._meta
             link = reverse(
-                f"admin:{opts.app_label}_{opts.model_name}_revision", args=[obj.pk, latest.pk]
+                f"admin:{row_opts.app_label}_{row_opts.model_name}_revision",
+                args=[row.pk, latest.pk],
             )
             user = latest.revision.user
             when = timezone.localtime(latest.revision.date_created).strftime("%-d %B %Y, %H:%M")
@@ -96,7 +110,7 @@ class EditorialAdmin(MarkdownPreviewMixin, VersionAdmin):
                 cleaned_data = super().clean()
                 loaded = self.data.get(self.add_prefix("loaded_fingerprint"))
                 if loaded and loaded != model_admin.fingerprint(request, self.instance):
-                    raise ValidationError(model_admin.conflict_message(self.instance))
+                    raise ValidationError(model_admin.conflict_message(request, self.instance))
                 return cleaned_data
 
         return ConflictCheckedForm

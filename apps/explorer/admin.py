@@ -34,7 +34,9 @@ class OutgoingArrowInline(ArrowInline):
     fk_name = "source"
     fields = [("target", "effect"), ("grade", "evidence"), "mechanism", "caveat"]
     verbose_name = "arrow out of this node"
-    verbose_name_plural = "Arrows out: what this node changes (open an arrow to edit its references)"
+    verbose_name_plural = (
+        "Arrows out: what this node changes (open an arrow to edit its references)"
+    )
 
 
 class IncomingArrowInline(ArrowInline):
