@@ -81,3 +81,28 @@ def test_an_editor_edits_with_the_preview_publishes_and_restores(page, site, edi
     text = public_text(page, site)
     assert OLD_SENTENCE in text
     assert NEW_SENTENCE not in text
+
+
+def test_the_editor_pages_have_no_accessibility_violations(page, site, editor):
+    article = Article.objects.get(slug=SLUG)
+    sign_in(page, site)
+    page.goto(f"{site}/admin/articles/article/{article.pk}/change/")
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("changed successfully")
+    pages = [
+        "/admin/",
+        "/admin/review/",
+        "/admin/explorer/node/?q=PGC-1a",
+        "/admin/explorer/edge/?grade__exact=D&human=no",
+        f"/admin/explorer/node/{article.tiers.first().linked_nodes.first().pk}/change/",
+        f"/admin/articles/article/{article.pk}/history/",
+    ]
+    for path in pages:
+        page.goto(site + path)
+        axe = Axe().run(page)
+        assert axe.violations_count == 0, f"{path}\n{axe.generate_report()}"
+    page.goto(f"{site}/admin/articles/article/{article.pk}/history/")
+    page.locator("#change-history tbody tr").first.get_by_role("link").click()
+    expect(page.locator(".version-summary")).to_be_visible()
+    axe = Axe().run(page)
+    assert axe.violations_count == 0, axe.generate_report()
