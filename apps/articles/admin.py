@@ -2,26 +2,19 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 
-from apps.editors.admin import EditorialAdmin, EditorialInline, ReviewFilter
+from apps.editors.admin import EditorialAdmin, PageAdmin, ReviewFilter, TierInline
 from apps.editors.forms import LinesField
 
-from .models import Article, ArticleTier, Reference, Tier
+from .models import Article, ArticleTier, Reference
 
 
-class ArticleTierInline(EditorialInline):
+class ArticleTierInline(TierInline):
     model = ArticleTier
-    fields = ["tier", "body_markdown"]
-    max_num = len(Tier)
-    can_delete = False
-    verbose_name = "reading depth"
     verbose_name_plural = "Reading depths: the article written three times"
-
-    def get_extra(self, request, obj=None, **kwargs):
-        return len(Tier) - (obj.tiers.count() if obj else 0)
 
 
 @admin.register(Article)
-class ArticleAdmin(EditorialAdmin):
+class ArticleAdmin(PageAdmin):
     list_display = ["title", "status", "last_reviewed", "next_review"]
     list_filter = ["status", ReviewFilter]
     search_fields = ["title", "slug", "summary", "tiers__body_markdown"]
@@ -31,20 +24,6 @@ class ArticleAdmin(EditorialAdmin):
         ("Publishing and review", {"fields": ["status", "last_reviewed", "next_review"]}),
     ]
     inlines = [ArticleTierInline]
-
-    def get_readonly_fields(self, request, obj=None):
-        # The slug is the article's address and its file name in content/: fixed once made.
-        return ["slug"] if obj else []
-
-    def get_prepopulated_fields(self, request, obj=None):
-        return {} if obj else self.prepopulated_fields
-
-    def get_formset_kwargs(self, request, obj, inline, prefix):
-        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if isinstance(inline, ArticleTierInline):
-            written = set(obj.tiers.values_list("tier", flat=True)) if obj.pk else set()
-            kwargs["initial"] = [{"tier": tier} for tier in Tier if tier not in written]
-        return kwargs
 
 
 class ReferenceForm(forms.ModelForm):

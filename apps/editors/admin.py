@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from apps.articles.models import MarkdownBody, Status
+from apps.articles.models import MarkdownBody, Status, Tier
 
 from .forms import MarkdownEditor, MarkdownField
 from .history import changes_in, changes_on_restore
@@ -143,6 +143,43 @@ class EditorialAdmin(MarkdownPreviewMixin, VersionAdmin):
 
 class EditorialInline(MarkdownPreviewMixin, admin.StackedInline):
     extra = 0
+
+
+class TierInline(EditorialInline):
+    """A page's text at each reading depth: one row per tier, each with its preview."""
+
+    fields = ["tier", "body_markdown"]
+    max_num = len(Tier)
+    can_delete = False
+    verbose_name = "reading depth"
+
+    def written_tiers(self, obj):
+        if obj is None or obj.pk is None:
+            return set()
+        foreign_key = _get_foreign_key(self.parent_model, self.model)
+        rows = self.model.objects.filter(**{foreign_key.name: obj})
+        return set(rows.values_list("tier", flat=True))
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return len(Tier) - len(self.written_tiers(obj))
+
+
+class PageAdmin(EditorialAdmin):
+    """Articles and nodes: a fixed slug, a status, review dates and one text per tier."""
+
+    def get_readonly_fields(self, request, obj=None):
+        # The slug is the page's address, its file name in content/ and what links use.
+        return ["slug"] if obj else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj else self.prepopulated_fields
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, TierInline):
+            written = inline.written_tiers(obj)
+            kwargs["initial"] = [{"tier": tier} for tier in Tier if tier not in written]
+        return kwargs
 
 
 class ReviewFilter(admin.SimpleListFilter):

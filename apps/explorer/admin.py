@@ -3,23 +3,15 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
-from apps.articles.models import Tier
-from apps.editors.admin import EditorialAdmin, EditorialInline, ReviewFilter
+from apps.editors.admin import EditorialAdmin, PageAdmin, ReviewFilter, TierInline
 from apps.editors.forms import LinesField
 
 from .models import Edge, EdgeReference, Evidence, Node, NodeText
 
 
-class NodeTextInline(EditorialInline):
+class NodeTextInline(TierInline):
     model = NodeText
-    fields = ["tier", "body_markdown"]
-    max_num = len(Tier)
-    can_delete = False
-    verbose_name = "reading depth"
     verbose_name_plural = "What it is, at each reading depth"
-
-    def get_extra(self, request, obj=None, **kwargs):
-        return len(Tier) - (obj.texts.count() if obj else 0)
 
 
 class ArrowInline(admin.StackedInline):
@@ -78,7 +70,7 @@ class NodeForm(forms.ModelForm):
 
 
 @admin.register(Node)
-class NodeAdmin(EditorialAdmin):
+class NodeAdmin(PageAdmin):
     form = NodeForm
     list_display = ["name", "kind", "status", "arrows", "next_review"]
     list_filter = ["kind", "status", ReviewFilter]
@@ -89,20 +81,6 @@ class NodeAdmin(EditorialAdmin):
         ("Publishing and review", {"fields": ["status", "last_reviewed", "next_review"]}),
     ]
     inlines = [NodeTextInline, OutgoingArrowInline, IncomingArrowInline]
-
-    def get_readonly_fields(self, request, obj=None):
-        # The slug is the node's address, its file name and what [[slug]] links use.
-        return ["slug"] if obj else []
-
-    def get_prepopulated_fields(self, request, obj=None):
-        return {} if obj else self.prepopulated_fields
-
-    def get_formset_kwargs(self, request, obj, inline, prefix):
-        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        if isinstance(inline, NodeTextInline):
-            written = set(obj.texts.values_list("tier", flat=True)) if obj.pk else set()
-            kwargs["initial"] = [{"tier": tier} for tier in Tier if tier not in written]
-        return kwargs
 
     def get_queryset(self, request):
         return (
