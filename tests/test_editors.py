@@ -757,3 +757,18 @@ def test_reference_is_edited_with_one_author_per_line():
     data["authors"] = "Smith J\r\n\r\nJones K\r\nLee M\r\n"
     assert editor.post(url, data).status_code == 302
     assert Reference.objects.get(pk=reference.pk).authors == ["Smith J", "Jones K", "Lee M"]
+
+
+def test_only_pages_computed_for_an_editor_vary_on_the_session_cookie(client):
+    article = make_article()
+    url = reverse("articles:article-tier", args=[article.slug, "fundamentals"])
+
+    reader = client.get(url)
+    editor = editor_client().get(url)
+
+    # A reader's page does not depend on cookies, so Back can show it from the browser's cache.
+    assert "Cookie" not in reader.headers["Vary"]
+    assert "editor-bar" not in reader.content.decode()
+    # An editor's page does (it may show a draft): no cache may hand it to anyone else.
+    assert "Cookie" in editor.headers["Vary"]
+    assert "editor-bar" in editor.content.decode()

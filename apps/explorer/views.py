@@ -2,10 +2,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
-from django.views.decorators.vary import vary_on_cookie, vary_on_headers
+from django.views.decorators.vary import vary_on_headers
 
 from apps.articles.models import Tier
-from apps.articles.views import remember_tier, remembered_tier
+from apps.articles.views import editor_context, remember_tier, remembered_tier, visitor
 
 from .forms import PathForm
 from .graph import COLUMNS
@@ -90,7 +90,7 @@ def text_twin(graph, layout):
 
 def visible_graph(request):
     """The map as this visitor may see it: editors also see draft nodes."""
-    return Edge.objects.graph(Node.objects.visible_to(request.user))
+    return Edge.objects.graph(Node.objects.visible_to(visitor(request)))
 
 
 def respond(request, template, partial, context):
@@ -99,7 +99,7 @@ def respond(request, template, partial, context):
     return render(request, template, context)
 
 
-@vary_on_headers("HX-Request", "Cookie")
+@vary_on_headers("HX-Request")
 def explorer(request):
     graph = visible_graph(request)
     return respond(request, "explorer/explorer.html", "explorer-swap", filtered_map(request, graph))
@@ -116,9 +116,10 @@ def node(request, slug, tier=None):
     modality = context["modality"] and context["modality"].slug
     context.update(
         selected=selected,
-        panel=selected.panel(graph, chosen_tier, request.user),
-        draft=selected.is_draft,
-        edit_url=reverse("admin:explorer_node_change", args=[selected.pk]),
+        panel=selected.panel(graph, chosen_tier, visitor(request)),
+        **editor_context(
+            request, selected, reverse("admin:explorer_node_change", args=[selected.pk])
+        ),
         tier_tabs=[
             {
                 "tier": option,
@@ -143,7 +144,7 @@ def node_preview(request, slug):
         return redirect("explorer:node", slug=slug)
     text = (
         NodeText.objects.select_related("node")
-        .filter(node__in=Node.objects.visible_to(request.user), node__slug=slug)
+        .filter(node__in=Node.objects.visible_to(visitor(request)), node__slug=slug)
         .filter(tier=Tier.FUNDAMENTALS)
         .first()
     )
@@ -161,7 +162,7 @@ def chosen_number(request, count):
     return number if 1 <= number <= count else 1
 
 
-@vary_on_headers("HX-Request", "Cookie")
+@vary_on_headers("HX-Request")
 def paths(request):
     graph = visible_graph(request)
     # A link may fill in one end ("chains from AMPK"); the form is only checked once both are sent.
@@ -187,7 +188,6 @@ def paths(request):
     return respond(request, "explorer/paths.html", "paths-swap", context)
 
 
-@vary_on_cookie
 def compare(request):
     graph = visible_graph(request)
     modalities = graph.of_kind(Kind.MODALITY)
