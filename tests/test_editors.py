@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from apps.articles.models import Article, ArticleTier, Citation, Reference, Status
+from apps.articles.models import Article, ArticleTier, Citation, Reference, Status, Tier
 from apps.explorer.models import Edge, EdgeReference, Node, NodeText
 from tests.conftest import make_article, make_edge, make_graph, make_node, make_reference
 
@@ -772,3 +772,15 @@ def test_only_pages_computed_for_an_editor_vary_on_the_session_cookie(client):
     # An editor's page does (it may show a draft): no cache may hand it to anyone else.
     assert "Cookie" in editor.headers["Vary"]
     assert "editor-bar" in editor.content.decode()
+
+
+def test_tier_texts_are_listed_in_reading_order():
+    node = make_node("ampk", texts={"academic": "Deep.", "fundamentals": "Plain."})
+    article = make_article()
+    client = editor_client()
+
+    node_form = form_data(client.get(change_url(node)), "node_form")
+    article_form = form_data(client.get(change_url(article)), "article_form")
+
+    for form, prefix in ((node_form, "texts"), (article_form, "tiers")):
+        assert [form[f"{prefix}-{row}-tier"] for row in range(3)] == [tier.value for tier in Tier]

@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import admin
 from django.core import serializers
 from django.core.exceptions import ValidationError
+from django.db.models import Case, When
 from django.forms.models import _get_foreign_key
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -162,6 +163,11 @@ class TierInline(EditorialInline):
 
     def get_extra(self, request, obj=None, **kwargs):
         return len(Tier) - len(self.written_tiers(obj))
+
+    def get_queryset(self, request):
+        # Reading order (Fundamentals first), not the alphabetical order of the tier names.
+        reading_order = Case(*(When(tier=tier, then=index) for index, tier in enumerate(Tier)))
+        return super().get_queryset(request).order_by(reading_order)
 
 
 class PageAdmin(EditorialAdmin):
