@@ -41,10 +41,8 @@ def review_items(today):
         "unscheduled_articles": Article.objects.filter(next_review=None),
         "unscheduled_nodes": Node.objects.filter(next_review=None),
         "edges": Edge.objects.for_review().order_by("grade", "position"),
-        "drafts": [
-            *Article.objects.filter(status=Status.DRAFT),
-            *Node.objects.filter(status=Status.DRAFT),
-        ],
+        "draft_articles": Article.objects.filter(status=Status.DRAFT),
+        "draft_nodes": Node.objects.filter(status=Status.DRAFT),
     }
 
 
@@ -66,6 +64,7 @@ def review_queue(request):
         "today": today,
         "due_count": len(items["articles"]) + len(items["nodes"]),
         "unscheduled_count": len(items["unscheduled_articles"]) + len(items["unscheduled_nodes"]),
+        "drafts": items["draft_articles"] + items["draft_nodes"],
         **items,
     }
     return render(request, "editors/review_queue.html", context)
