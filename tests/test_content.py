@@ -7,6 +7,7 @@ import textstat
 from django.conf import settings
 
 from apps.articles.content import read_content
+from apps.editors.readability import prose
 
 CONTENT = read_content(settings.CONTENT_DIR)
 REFERENCES, ARTICLES = CONTENT.references, CONTENT.articles
@@ -16,18 +17,6 @@ ARTICLE_IDS = [article.slug for article in ARTICLES]
 PROMOTED_THERAPIES = re.compile(
     r"CJC-1295|ipamorelin|tesamorelin|\bTRT\b|testosterone replacement|GH-releasing", re.I
 )
-
-
-def prose(markdown):
-    """Markdown reduced to sentences a reader reads (no headings, tables or citations)."""
-    lines = [
-        line
-        for line in markdown.splitlines()
-        if line.strip() and not line.lstrip().startswith(("#", "|"))
-    ]
-    text = re.sub(r"\[@[^\]]+\]", "", "\n".join(lines))
-    text = re.sub(r"\[\[(?:[^\]|]+\|)?([^\]]+)\]\]", r"\1", text)  # [[slug|words]] -> words
-    return re.sub(r"[*_>`]|^\s*(?:[-+]|\d+\.)\s+", "", text, flags=re.M)
 
 
 def test_both_seed_topics_are_written():

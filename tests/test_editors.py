@@ -588,8 +588,9 @@ def test_history_shows_readable_changes_and_restores_an_old_version(client):
     assert "<ins>sugar quickly [@smith2020].</ins>" in restore_section
     assert "<ins>See [[ampk]].</ins>" in restore_section
 
-    data = form_data(revision, "article_form")
-    assert editor.post(revision_url, data).status_code == 302
+    data = form_data(revision, "restore_form")
+    restored = editor.post(revision_url, data, follow=True)
+    assert "was restored to the version saved on" in restored.text
 
     tier.refresh_from_db()
     assert tier.body_markdown == (

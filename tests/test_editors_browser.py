@@ -76,7 +76,7 @@ def test_an_editor_edits_with_the_preview_publishes_and_restores(page, site, edi
     expect(restore.locator("del")).to_contain_text(["After a meal"])
     expect(restore.locator("ins")).to_contain_text(["When you eat"])
     page.get_by_role("button", name="Restore this version").click()
-    expect(page.locator(".messagelist")).to_contain_text(re.compile("changed successfully"))
+    expect(page.locator(".messagelist")).to_contain_text(re.compile("was restored to the version"))
 
     text = public_text(page, site)
     assert OLD_SENTENCE in text

@@ -271,9 +271,18 @@ def test_export_removes_files_of_deleted_rows_and_load_then_removes_the_rows(con
     assert not node_path.exists()
     assert (target / "articles").is_dir()  # the folder stays for the next article
 
-    load(content_dir)  # the rows are back, as on another machine that has not pulled yet
+    # The rows come back, as on another machine that has not pulled yet. The two folders now
+    # disagree, and the database was last synced with each in turn, so switching folders over
+    # a database takes the explicit override both ways.
+    call_command(
+        "load_content", content_dir=content_dir, discard_admin_edits=True, stdout=StringIO()
+    )
     assert Article.objects.filter(slug="test-article").exists()
-    output = load(target)
+    with pytest.raises(CommandError, match=r"test-article\.md: exists only in the database"):
+        load(target)
+    output = StringIO()
+    call_command("load_content", content_dir=target, discard_admin_edits=True, stdout=output)
+    output = output.getvalue()
     assert "Articles: 0 created, 0 updated, 0 unchanged, 1 removed." in output
     assert "Nodes: 0 created, 0 updated, 2 unchanged, 1 removed." in output
     assert "Edges: 0 created, 0 updated, 1 unchanged, 1 removed." in output

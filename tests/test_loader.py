@@ -220,7 +220,7 @@ BAD_REFERENCES = [
     pytest.param(
         "[[reference]]\n" + GOOD_ENTRY.replace("2020\n", '"twenty"\n', 1),
         4,
-        "year “twenty” is not a four-digit year",
+        "year “twenty” must be a year from 1800 to ",
         id="bad-year",
     ),
 ]

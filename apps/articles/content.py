@@ -16,7 +16,7 @@ from pathlib import Path
 import tomli_w
 import yaml
 
-from .models import Status, Tier
+from .models import Status, Tier, normalise_reference, reference_problems
 from .rendering import find_line, render_markdown
 
 REFERENCES_FILE = "references.toml"
@@ -24,9 +24,6 @@ ARTICLES_DIR = "articles"
 
 TIER_MARKER = re.compile(r"^<!--\s*tier:\s*(?P<tier>[^\s>]*)\s*-->\s*$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-REFERENCE_KEY = re.compile(r"^[a-z0-9]+$")
-DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-PMCID = re.compile(r"^PMC\d+$")
 
 ARTICLE_FIELDS = ("title", "slug", "summary", "last_reviewed")
 EDITORIAL_FIELDS = ("status", "next_review")
@@ -163,35 +160,20 @@ def read_references(root: Path):
 
 
 def _reference_problems(entry):
+    """The file's own rules (required and known fields), then the rules every reference keeps
+    wherever it is edited (apps/articles/models.py)."""
     problems = []
     for name in sorted(REFERENCE_REQUIRED - entry.keys()):
         problems.append((None, f"missing required field “{name}”"))
     for name in sorted(entry.keys() - REFERENCE_REQUIRED - REFERENCE_OPTIONAL):
         problems.append((name, f"unknown field “{name}”"))
-    key = entry.get("key")
-    if "key" in entry and not (isinstance(key, str) and REFERENCE_KEY.match(key)):
-        problems.append(("key", f"key “{key}” must be lowercase letters and digits"))
-    authors = entry.get("authors")
-    if "authors" in entry and not (
-        isinstance(authors, list) and authors and all(isinstance(a, str) for a in authors)
-    ):
-        problems.append(("authors", "authors must be a non-empty list of names"))
-    year = entry.get("year")
-    if "year" in entry and not (isinstance(year, int) and 1800 <= year <= 2100):
-        problems.append(("year", f"year “{year}” is not a four-digit year"))
-    for name in ("title", "journal"):
-        if name in entry and not (isinstance(entry[name], str) and entry[name].strip()):
-            problems.append((name, f"{name} must be text"))
-    if entry.get("doi") is not None and not DOI.match(str(entry["doi"])):
-        problems.append(("doi", f"DOI “{entry['doi']}” should look like 10.1234/abc"))
-    if entry.get("pmid") is not None and not isinstance(entry["pmid"], int):
-        problems.append(("pmid", f"PMID “{entry['pmid']}” must be a number"))
-    if entry.get("pmcid") is not None and not PMCID.match(str(entry["pmcid"])):
-        problems.append(("pmcid", f"PMCID “{entry['pmcid']}” should look like PMC1234567"))
-    return problems
+    fields = REFERENCE_REQUIRED | REFERENCE_OPTIONAL
+    known = {name: value for name, value in entry.items() if name in fields}
+    return problems + reference_problems(normalise_reference(known))
 
 
 def _normalise_reference(entry):
+    entry = normalise_reference(entry)
     return {
         "key": entry["key"],
         "authors": entry["authors"],

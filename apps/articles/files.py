@@ -1,12 +1,22 @@
-"""The database as `content/` files: what export_content writes, and which admin edits a load
-would overwrite."""
+"""The database as `content/` files: what export_content writes, which changes a load would
+overwrite, and the lock that keeps loads and exports one at a time."""
 
+import fcntl
+import hashlib
+import os
+import tempfile
 from collections import defaultdict
+from contextlib import contextmanager
+from difflib import SequenceMatcher
 from pathlib import Path
 
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.serializers.base import DeserializationError
+from django.db import connection
 from django.utils import timezone
+from reversion.models import Revision
 
-from apps.editors.models import admin_revisions_since_sync
+from apps.editors.models import ContentSync, digest
 from apps.explorer.content import EDGES_FILE, GRAPH_DIR, NODES_DIR, edges_text, node_text
 from apps.explorer.models import Edge, EdgeReference, Node, NodeText
 
@@ -14,6 +24,7 @@ from .content import ARTICLES_DIR, REFERENCES_FILE, article_text, references_tex
 from .models import Article, ArticleTier, Reference
 
 EDGES_PATH = Path(GRAPH_DIR) / EDGES_FILE
+LOAD_COMMENT = "Loaded from"  # how load_content's revisions start
 
 
 def content_files():
@@ -61,30 +72,117 @@ def content_path(row):
     raise TypeError(f"{type(row).__name__} is not stored in content/")
 
 
-def unexported_edits(content_dir: Path):
-    """Files that admin edits since the last load or export would change, with who made them.
+def unsynced_changes(content_dir: Path):
+    """Files that a load of `content_dir` would overwrite although the database changed them.
 
-    Returns {relative path: the latest such revision}. A file whose text already equals what the
-    database would write holds the edit (it was exported), so it is not listed.
+    A file is listed when what the database holds for it differs from what it held at the last
+    load or export (an edit, an addition or a deletion, whoever or whatever made it) and from
+    what `content_dir` holds (so the change was never exported there). Returns
+    {relative path: a sentence saying what differs and, where a revision records it, who}.
     """
-    edited = {}
-    for revision in admin_revisions_since_sync(str(content_dir.resolve())):
-        for version in revision.version_set.all():
-            row = version.object
-            if row is not None:
-                edited[content_path(row)] = revision
-    if not edited:
-        return {}
+    if not database_has_content():
+        return {}  # nothing to lose: a new database, or one whose content was cleared
+    last = ContentSync.last_recorded(content_dir)
+    recorded = last.file_digests if last else {}  # no record: every difference counts
     files = content_files()
-    unexported = {}
-    for path, revision in edited.items():
+    paths = sorted({*files, *map(Path, recorded)}, key=str)
+    changed = {}
+    for path in paths:
+        held = files.get(path)
+        if (digest(held) if held is not None else None) == recorded.get(str(path)):
+            continue
         on_disk = content_dir / path
         current = on_disk.read_text(encoding="utf-8") if on_disk.exists() else None
-        if current != files.get(path):
-            unexported[path] = revision
-    return unexported
+        if current != held:
+            changed[path] = difference(held, current)
+    if changed:
+        editors = last_editors(last.finished_at if last else None)
+        for path in changed:
+            changed[path] += "; " + editors.get(path, "no admin save records it")
+    return changed
+
+
+def database_has_content():
+    return any(model.objects.exists() for model in (Reference, Article, Node, Edge))
+
+
+def difference(held, on_disk):
+    """The first lines where the database's text and content/'s differ, in plain words."""
+    if held is None:
+        return "deleted in the database since the last load or export"
+    if on_disk is None:
+        return "exists only in the database (added since the last load or export)"
+    lines = []
+    disk_lines, held_lines = on_disk.splitlines(), held.splitlines()
+    matcher = SequenceMatcher(None, disk_lines, held_lines, autojunk=False)
+    for _tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if _tag == "equal":
+            continue
+        ours = shorten(" / ".join(filter(str.strip, disk_lines[i1:i2]))) or "nothing"
+        theirs = shorten(" / ".join(filter(str.strip, held_lines[j1:j2]))) or "nothing"
+        lines.append(f"line {i1 + 1}: content/ has “{ours}”, the database has “{theirs}”")
+    more = f" (and {len(lines) - 2} more)" if len(lines) > 2 else ""
+    return "changed in the database since the last load or export: " + "; ".join(lines[:2]) + more
+
+
+def shorten(text, width=70):
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def last_editors(since):
+    """path -> who last saved a change to it in the admin after `since` (None: ever)."""
+    revisions = Revision.objects.select_related("user").prefetch_related("version_set")
+    if since is not None:
+        revisions = revisions.filter(date_created__gt=since)
+    editors = {}
+    for revision in revisions.order_by("pk"):
+        for version in revision.version_set.all():
+            try:
+                path = content_path(version._object_version.object)
+            except (ObjectDoesNotExist, TypeError, DeserializationError):
+                continue  # a row of a deleted page, or one not stored in content/
+            editors[path] = describe(revision)
+    return editors
 
 
 def describe(revision):
     when = timezone.localtime(revision.date_created).strftime("%-d %B %Y, %H:%M")
-    return f"edited in the admin by {revision.user.get_username()} on {when}"
+    if revision.user_id is None:
+        if revision.comment.startswith(LOAD_COMMENT):
+            return f"last written by load_content on {when}"
+        return f"last saved on {when} by an account that no longer exists, or outside the admin"
+    return f"last saved in the admin by {revision.user.get_username()} on {when}"
+
+
+class SyncInProgress(Exception):
+    pass
+
+
+@contextmanager
+def content_sync_lock():
+    """Hold the one lock that loads and exports of this database take, or raise SyncInProgress.
+
+    Two loads at once would each check the database, then write it in turn; the second would
+    find the first one's rows and refuse or, worse, interleave. A lock file beside the
+    database (or in the temp folder, for a database that is not a file) keeps it to one.
+    """
+    settings_dict = connection.settings_dict
+    name = str(settings_dict["NAME"])
+    if connection.vendor == "sqlite" and not connection.is_in_memory_db():
+        lock_path = Path(f"{name}.content-lock")
+    else:
+        where = f"{connection.vendor}:{settings_dict.get('HOST')}:{settings_dict.get('PORT')}"
+        if connection.vendor == "sqlite":
+            where += f":{os.getpid()}"  # an in-memory database belongs to one process
+        key = hashlib.sha256(f"{where}:{name}".encode()).hexdigest()[:16]
+        lock_path = Path(tempfile.gettempdir()) / f"exercise-signals-{key}.content-lock"
+    with open(lock_path, "a+") as lock_file:
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise SyncInProgress from error
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)

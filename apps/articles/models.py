@@ -1,8 +1,11 @@
+import datetime
+import json
+import re
 from dataclasses import dataclass
-from urllib.parse import quote_plus
+from urllib.parse import quote_plus, unquote
 
 import reversion
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.urls import reverse
 
@@ -32,6 +35,43 @@ def as_sentence(text):
     return text if text.endswith((".", "?", "!")) else f"{text}."
 
 
+class ReferenceQuerySet(models.QuerySet):
+    def matching(self, query):
+        """References whose key, authors, title or year contain every word of `query`.
+
+        Keys starting with the first word come first: an editor usually types the key.
+        """
+        words = query.split()
+        if not words:
+            return self.none()
+        found = self
+        for word in words:
+            match = (
+                models.Q(key__icontains=word)
+                | models.Q(title__icontains=word)
+                | json_list_contains("authors", word)
+            )
+            if word.isdigit():
+                match |= models.Q(year__startswith=word)
+            found = found.filter(match)
+        starts = models.Case(
+            models.When(key__istartswith=words[0], then=0),
+            default=1,
+            output_field=models.IntegerField(),
+        )
+        return found.annotate(starts=starts).order_by("starts", "key")
+
+
+def json_list_contains(field, word):
+    """A JSON list of strings holding `word` in any item, whatever its case.
+
+    The list is stored as JSON text, where non-ASCII letters are escaped (Greek alpha as \\u03b1),
+    so the escaped spelling is searched too.
+    """
+    escaped = json.dumps(word)[1:-1]
+    return models.Q(**{f"{field}__icontains": word}) | models.Q(**{f"{field}__icontains": escaped})
+
+
 @reversion.register()
 class Reference(models.Model):
     key = models.SlugField(max_length=64, unique=True, help_text="Cited in Markdown as [@key].")
@@ -45,6 +85,8 @@ class Reference(models.Model):
     doi = models.CharField("DOI", max_length=200, blank=True)
     pmid = models.PositiveIntegerField("PMID", null=True, blank=True)
     pmcid = models.CharField("PMCID", max_length=20, blank=True)
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["key"]
@@ -90,6 +132,78 @@ class Reference(models.Model):
     @property
     def pmc_url(self):
         return f"https://pmc.ncbi.nlm.nih.gov/articles/{self.pmcid}/" if self.pmcid else ""
+
+
+# One set of rules for a reference's values, used by the admin form and by load_content alike,
+# so nothing the admin accepts can make a later load (and so `make run`) fail.
+
+REFERENCE_KEY = re.compile(r"^[a-z0-9]+$")
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+DOI_LINK = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+PMCID = re.compile(r"^PMC\d+$")
+LARGEST_PMID = 99_999_999  # PubMed numbers have at most eight digits
+OLDEST_YEAR = 1800
+
+
+def normalise_reference(values):
+    """`values` with identifiers in the one form the site stores and links: a DOI without the
+    https://doi.org/ (or doi:) in front of it, a PMCID in capitals (pmc1234 → PMC1234)."""
+    values = dict(values)
+    if isinstance(values.get("doi"), str):
+        values["doi"] = unquote(DOI_LINK.sub("", values["doi"].strip()))
+    if isinstance(values.get("pmcid"), str):
+        values["pmcid"] = values["pmcid"].strip().upper()
+    return values
+
+
+def reference_problems(values):
+    """(field, message) for each value of a normalised reference that the site cannot use.
+
+    `values` maps field names to values (as a form cleans them or a file holds them); fields
+    that are absent are not checked here.
+    """
+    problems = []
+    key = values.get("key")
+    if "key" in values and not (isinstance(key, str) and REFERENCE_KEY.match(key)):
+        message = f"key “{key}” must be lowercase letters and digits, e.g. smith2020"
+        problems.append(("key", message))
+    authors = values.get("authors")
+    if "authors" in values and not (
+        isinstance(authors, list)
+        and authors
+        and all(isinstance(name, str) and name.strip() for name in authors)
+    ):
+        problems.append(("authors", "authors must be a non-empty list of names"))
+    year = values.get("year")
+    latest = datetime.date.today().year + 1  # in press
+    if "year" in values and not (
+        isinstance(year, int) and not isinstance(year, bool) and OLDEST_YEAR <= year <= latest
+    ):
+        problems.append(("year", f"year “{year}” must be a year from {OLDEST_YEAR} to {latest}"))
+    for name in ("title", "journal"):
+        if name in values and not (isinstance(values[name], str) and values[name].strip()):
+            problems.append((name, f"{name} must be text"))
+    doi = values.get("doi")
+    if doi not in (None, "") and not DOI.match(str(doi)):
+        problems.append(
+            ("doi", f"DOI “{doi}” should look like 10.1234/abc: the part after https://doi.org/")
+        )
+    pmid = values.get("pmid")
+    if pmid is not None and not (
+        isinstance(pmid, int) and not isinstance(pmid, bool) and 1 <= pmid <= LARGEST_PMID
+    ):
+        problems.append(("pmid", f"PMID “{pmid}” must be PubMed's number, e.g. 18719068"))
+    pmcid = values.get("pmcid")
+    if pmcid not in (None, "") and not PMCID.match(str(pmcid)):
+        problems.append(("pmcid", f"PMCID “{pmcid}” should look like PMC1234567"))
+    for name, value in values.items():
+        try:
+            max_length = Reference._meta.get_field(name).max_length
+        except FieldDoesNotExist:
+            continue
+        if max_length and isinstance(value, str) and len(value) > max_length:
+            problems.append((name, f"{name} is {len(value)} characters long; at most {max_length}"))
+    return problems
 
 
 class Status(models.TextChoices):
@@ -321,4 +435,4 @@ class Citation(models.Model):
         ]
 
     def __str__(self):
-        return f"[{self.number}] {self.reference.key}"
+        return f"{self.tier}: [{self.number}] {self.reference.key}"

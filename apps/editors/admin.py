@@ -7,23 +7,28 @@ The models' own admins (apps/articles/admin.py, apps/explorer/admin.py) build on
 import datetime
 import hashlib
 
+import reversion
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core import serializers
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Case, When
 from django.forms.models import _get_foreign_key
-from django.shortcuts import get_object_or_404
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from apps.articles.models import MarkdownBody, Status, Tier
+from apps.articles.models import Status, Tier
 
 from .forms import MarkdownEditor, MarkdownField
-from .history import changes_in, changes_on_restore
+from .history import changes_in, restore, restore_plan, version_pk
 
 
 class MarkdownPreviewMixin:
@@ -109,37 +114,89 @@ class EditorialAdmin(MarkdownPreviewMixin, VersionAdmin):
 
             def clean(self):
                 cleaned_data = super().clean()
+                # A form sent without the fingerprint it was drawn with (or with another one)
+                # cannot show that its editor saw the current text: refuse it like a stale one.
                 loaded = self.data.get(self.add_prefix("loaded_fingerprint"))
-                if loaded and loaded != model_admin.fingerprint(request, self.instance):
+                # The admin saves in a transaction; locking the row makes a second save wait
+                # here until the first is committed, then see its change (SQLite's IMMEDIATE
+                # transactions already queue writers; PostgreSQL needs the row lock).
+                type(self.instance)._default_manager.select_for_update().filter(
+                    pk=self.instance.pk
+                ).exists()
+                if loaded != model_admin.fingerprint(request, self.instance):
                     raise ValidationError(model_admin.conflict_message(request, self.instance))
                 return cleaned_data
 
         return ConflictCheckedForm
 
+    # History. django-reversion's own views revert the version's whole revision (a content
+    # load's holds every page and arrow) and show an editable form; these restore only the
+    # object and what it owns, and list exactly what that changes before anything is written.
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        version = get_object_or_404(Version, pk=version_id, object_id=object_id)
-        # Worked out before django-reversion rolls the objects back to show the old form.
+        version = get_object_or_404(
+            Version.objects.get_for_model(self.model), pk=version_id, object_id=unquote(object_id)
+        )
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:  # deleted since: "Recover deleted …" on the list restores it
+            raise Http404(f"No {self.model._meta.verbose_name} with id {object_id}.")
+        if not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        return self.restore_view(request, version, obj)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        version = get_object_or_404(Version.objects.get_for_model(self.model), pk=version_id)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return self.restore_view(request, version, None)
+
+    def restore_view(self, request, version, obj):
+        """A version's page: what it changed, what restoring it would change, and a button that
+        restores exactly that (or says that the database has changed since the page was drawn)."""
+        opts = self.model._meta
+        saved_on = timezone.localtime(version.revision.date_created).strftime("%-d %B %Y, %H:%M")
+        stale = False
+        with transaction.atomic():
+            plan = restore_plan(version)
+            if request.method == "POST" and not plan.error:
+                stale = request.POST.get("plan") != plan.fingerprint
+                if not stale:
+                    with reversion.create_revision():
+                        restore(version)
+                        restored = self.model._default_manager.get(pk=version_pk(version))
+                        reversion.add_to_revision(restored)
+                        reversion.set_user(request.user)
+                        comment = f"Restored the version saved on {saved_on}."
+                        reversion.set_comment(comment)
+                        self.log_change(request, restored, comment)
+                        reversion.set_comment(comment)  # log_change set the admin's own
+        if request.method == "POST" and not plan.error and not stale:
+            self.message_user(
+                request,
+                f"The {opts.verbose_name} “{restored}” was restored to the version saved on "
+                f"{saved_on}. The restore is in its history, so it can be undone.",
+                messages.SUCCESS,
+            )
+            return redirect(
+                reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[restored.pk])
+            )
+        changes_made, also_saved = changes_in(version)
         context = {
+            **self.admin_site.each_context(request),
             "title": f"Restore an earlier version of {version.object_repr}",
-            "changes_made": changes_in(version.revision),
-            "changes_on_restore": changes_on_restore(version.revision),
+            "opts": opts,
+            "original": obj,
+            "object_id": version.object_id,
+            "recovering": obj is None,
+            "version": version,
             "version_date": version.revision.date_created,
             "version_user": version.revision.user,
-            **(extra_context or {}),
+            "changes_made": changes_made,
+            "also_saved": also_saved,
+            "plan": plan,
+            "stale": stale,
         }
-        request.restoring_version = request.method == "POST"
-        return super().revision_view(request, object_id, version_id, context)
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if getattr(request, "restoring_version", False):
-            # django-reversion writes the old rows back as stored, and the formsets skip texts
-            # the form did not change: render them again, so their citations and node links
-            # match the restored Markdown.
-            for formset in formsets:
-                for inline_form in formset.forms:
-                    if isinstance(inline_form.instance, MarkdownBody) and inline_form.instance.pk:
-                        inline_form.instance.save()
+        return TemplateResponse(request, self.revision_form_template, context)
 
 
 class EditorialInline(MarkdownPreviewMixin, admin.StackedInline):

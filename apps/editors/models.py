@@ -1,13 +1,19 @@
+import hashlib
+
 from django.db import models
 from django.utils import timezone
-from reversion.models import Revision
+
+
+def digest(text):
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class ContentSync(models.Model):
     """A moment when the database and content/ agreed: the end of a load or an export.
 
-    Admin edits saved after the latest one may exist only in the database, so load_content
-    checks them before it would overwrite anything.
+    It records what the database held then, as the digest of each file it would write, so a
+    later load can tell every change made since (in the admin, by a restore, by a script or
+    straight in the database) from what content/ already has.
     """
 
     class Direction(models.TextChoices):
@@ -17,6 +23,9 @@ class ContentSync(models.Model):
     direction = models.CharField(max_length=10, choices=Direction.choices)
     folder = models.CharField(max_length=500, help_text="The content folder, as an absolute path.")
     finished_at = models.DateTimeField(default=timezone.now)
+    file_digests = models.JSONField(
+        default=dict, help_text="content/ path → SHA-256 of the text the database held for it."
+    )
 
     class Meta:
         get_latest_by = "finished_at"
@@ -25,11 +34,21 @@ class ContentSync(models.Model):
     def __str__(self):
         return f"{self.get_direction_display()} at {self.finished_at:%Y-%m-%d %H:%M}"
 
+    @classmethod
+    def record(cls, direction, folder, files):
+        """Note that the database, as `files` ({path: text}) shows it, agrees with `folder`."""
+        return cls.objects.create(
+            direction=direction,
+            folder=str(folder.resolve()),
+            file_digests={str(path): digest(text) for path, text in files.items()},
+        )
 
-def admin_revisions_since_sync(folder):
-    """Revisions saved by editors since `folder` last agreed with the database, oldest first."""
-    revisions = Revision.objects.exclude(user=None)
-    last = ContentSync.objects.filter(folder=folder).order_by("-finished_at").first()
-    if last is not None:
-        revisions = revisions.filter(date_created__gt=last.finished_at)
-    return revisions.select_related("user").prefetch_related("version_set").order_by("pk")
+    @classmethod
+    def last_recorded(cls, folder):
+        """The latest sync with `folder` that recorded the database's files (older ones did not).
+
+        For a folder never synced, the latest sync with any folder: the database then held
+        what that folder held, and anything changed since is still a change of the database.
+        """
+        recorded = cls.objects.exclude(file_digests={}).order_by("-finished_at", "-pk")
+        return recorded.filter(folder=str(folder.resolve())).first() or recorded.first()

@@ -13,6 +13,11 @@ class EditorsAdminSite(admin.AdminSite):
     def get_urls(self):
         return [
             path("preview/", self.admin_view(views.markdown_preview), name="markdown-preview"),
+            path(
+                "suggestions/",
+                self.admin_view(views.editor_suggestions),
+                name="editor-suggestions",
+            ),
             path("review/", self.admin_view(views.review_queue), name="review-queue"),
             *super().get_urls(),
         ]

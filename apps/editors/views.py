@@ -1,17 +1,37 @@
+import re
+
 from django.contrib import admin
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from apps.articles.models import Article, Reference, Status, markdown_problems, node_names
+from apps.articles.models import (
+    Article,
+    Reference,
+    Status,
+    Tier,
+    markdown_problems,
+    node_names,
+)
 from apps.articles.rendering import render_markdown
 from apps.explorer.models import Edge, Node
 
+from .readability import readability
 
-def preview_context(text):
-    """What the public page would show for `text`, with the problems an editor should fix."""
+SUGGESTION_LIMIT = 8
+# Longer than any key, node name or title word anyone types after [@ or [[; the rest is cut.
+QUERY_MAX_LENGTH = 80
+
+
+def preview_context(text, tier=None, intermediate_markdown=None):
+    """What the public page would show for `text`, with the problems an editor should fix.
+
+    `tier` (a Tier value, or None for a text with no tier) sets the aim of the readability
+    line; see readability().
+    """
     rendered = render_markdown(text, node_names())
     found = Reference.objects.in_bulk(rendered.citation_keys, field_name="key")
+    tier = Tier(tier) if tier in Tier.values else None
     return {
         "rendered": rendered,
         "problems": markdown_problems(text, rendered),
@@ -20,7 +40,26 @@ def preview_context(text):
             for number, key in enumerate(rendered.citation_keys, start=1)
             if key in found
         ],
+        "tier": tier,
+        # The public page shows a table of contents above every tier but Fundamentals.
+        "shows_toc": tier != Tier.FUNDAMENTALS and bool(rendered.toc_html),
+        "readability": readability(text, tier, intermediate_markdown),
     }
+
+
+def sibling_value(data, field, name):
+    """The value of `name` in the same inline row as `field` ("tiers-0-body_markdown")."""
+    prefix, _, _ = field.rpartition("-")
+    return data.get(f"{prefix}-{name}") if prefix else None
+
+
+def tier_text(data, field, tier):
+    """The Markdown the same formset holds for `tier`, as posted (None if it has none)."""
+    formset_prefix = re.sub(r"-\d+-[^-]+$", "", field)
+    for key, value in data.items():
+        if value == tier and re.fullmatch(rf"{re.escape(formset_prefix)}-\d+-tier", key):
+            return data.get(key.removesuffix("tier") + "body_markdown")
+    return None
 
 
 @require_POST
@@ -28,10 +67,55 @@ def markdown_preview(request):
     """The preview pane beside a Markdown field, rendered by the public site's own function.
 
     The editor posts the whole form; `field` names the textarea to render, so the same view
-    serves every Markdown field, including the inline tier texts.
+    serves every Markdown field, including the inline tier texts, and finds the tier (and the
+    Intermediate text an Academic text is compared with) in the same post.
     """
-    text = request.POST.get(request.POST.get("field", ""), "")
-    return render(request, "editors/preview.html", preview_context(text))
+    field = request.POST.get("field", "")
+    text = request.POST.get(field, "")
+    tier = sibling_value(request.POST, field, "tier")
+    intermediate = tier_text(request.POST, field, Tier.INTERMEDIATE)
+    return render(request, "editors/preview.html", preview_context(text, tier, intermediate))
+
+
+def suggestion_options(kind, query):
+    """(text to insert, what the editor reads) for what follows [@ or [[ in a Markdown text."""
+    if kind == "reference":
+        return [
+            (reference.key, f"{reference.first_author} {reference.year}: {reference.title}")
+            for reference in Reference.objects.matching(query)[:SUGGESTION_LIMIT]
+        ]
+    if kind == "node":
+        return [
+            (node.slug, " · ".join([node.name, *node.aliases]))
+            for node in Node.objects.matching(query)[:SUGGESTION_LIMIT]
+        ]
+    return []
+
+
+@require_GET
+def editor_suggestions(request):
+    """The options of the [@key] and [[slug]] autocomplete in the Markdown editor.
+
+    static/js/editor.js asks with htmx and swaps the answer into its popup; opened directly,
+    the same list comes as an admin page (a way to look a key up without the script).
+    """
+    kind = request.GET.get("kind", "")
+    # Control characters (a NUL byte, say) can only be noise, and some databases refuse them.
+    query = "".join(ch for ch in request.GET.get("q", "")[:QUERY_MAX_LENGTH] if ch.isprintable())
+    query = query.strip()
+    context = {
+        "kind": kind if kind in {"reference", "node"} else "",
+        "query": query,
+        "options": suggestion_options(kind, query),
+    }
+    if request.htmx:
+        return render(request, "editors/suggestions.html", context)
+    title = "Find a node" if kind == "node" else "Find a reference"
+    return render(
+        request,
+        "editors/suggestions_page.html",
+        {**admin.site.each_context(request), "title": title, **context},
+    )
 
 
 def review_items(today):

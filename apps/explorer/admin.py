@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 
 from apps.editors.admin import EditorialAdmin, PageAdmin, ReviewFilter, TierInline
-from apps.editors.forms import LinesField
+from apps.editors.forms import LinesField, TierFormSet, WholeTitleMixin
 
 from .models import Edge, EdgeReference, Evidence, Node, NodeText
 
@@ -12,6 +12,9 @@ from .models import Edge, EdgeReference, Evidence, Node, NodeText
 class NodeTextInline(TierInline):
     model = NodeText
     verbose_name_plural = "What it is, at each reading depth"
+    # One tab per tier with JavaScript (stacked without), each graded against its own aim.
+    template = "editors/tier_tabs.html"
+    formset = TierFormSet
 
 
 class ArrowInline(admin.StackedInline):
@@ -70,8 +73,9 @@ class NodeForm(forms.ModelForm):
 
 
 @admin.register(Node)
-class NodeAdmin(PageAdmin):
+class NodeAdmin(WholeTitleMixin, PageAdmin):
     form = NodeForm
+    title_field = "name"
     list_display = ["name", "kind", "status", "arrows", "next_review"]
     list_filter = ["kind", "status", ReviewFilter]
     search_fields = ["name", "slug", "aliases", "label"]
@@ -138,6 +142,11 @@ class EdgeReferenceForm(forms.ModelForm):
         model = EdgeReference
         fields = ["reference", "position"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The key first: static/js/editor.js names the move buttons after it.
+        self.fields["reference"].label_from_instance = lambda ref: f"{ref.key}: {ref}"
+
     def clean_position(self):
         # An empty place sorts after every other; save_related then numbers them 0, 1, 2…
         position = self.cleaned_data["position"]
@@ -151,6 +160,8 @@ class EdgeReferenceInline(admin.StackedInline):
     autocomplete_fields = ["reference"]
     fields = ["reference", "position"]
     verbose_name_plural = "References (listed in this order)"
+    # static/js/editor.js gives each row move up/down buttons and fills in the positions.
+    classes = ["reorder-rows"]
 
 
 @admin.register(Edge)

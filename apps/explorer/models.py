@@ -13,6 +13,7 @@ from apps.articles.models import (
     MarkdownBody,
     Reference,
     Tier,
+    json_list_contains,
 )
 
 from .graph import Graph
@@ -70,6 +71,30 @@ class Evidence(models.TextChoices):
 class NodeQuerySet(EditorialQuerySet):
     def names(self):
         return dict(self.values_list("slug", "name"))
+
+    def matching(self, query):
+        """Nodes whose name, slug or an alias contains every word of `query`.
+
+        Names and slugs starting with the first word come first.
+        """
+        words = query.split()
+        if not words:
+            return self.none()
+        found = self
+        for word in words:
+            found = found.filter(
+                models.Q(name__icontains=word)
+                | models.Q(slug__icontains=word)
+                | json_list_contains("aliases", word)
+            )
+        starts = models.Case(
+            models.When(
+                models.Q(name__istartswith=words[0]) | models.Q(slug__istartswith=words[0]), then=0
+            ),
+            default=1,
+            output_field=models.IntegerField(),
+        )
+        return found.annotate(starts=starts).order_by("starts", "name")
 
 
 @reversion.register(follow=["texts"])
@@ -205,7 +230,7 @@ class NodeCitation(models.Model):
         ]
 
     def __str__(self):
-        return f"[{self.number}] {self.reference.key}"
+        return f"{self.text}: [{self.number}] {self.reference.key}"
 
 
 class EdgeQuerySet(models.QuerySet):

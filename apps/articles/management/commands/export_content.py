@@ -2,9 +2,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from apps.articles.content import ARTICLES_DIR, write_file
-from apps.articles.files import content_files
+from apps.articles.files import SyncInProgress, content_files, content_sync_lock
 from apps.editors.models import ContentSync
 from apps.explorer.content import GRAPH_DIR, NODES_DIR
 
@@ -27,17 +28,16 @@ class Command(BaseCommand):
     def handle(self, *args, content_dir, **options):
         if content_dir.exists() and not content_dir.is_dir():
             raise CommandError(f"{content_dir}: not a folder")
-        files = content_files()
-        written = [path for path, text in files.items() if write_file(content_dir / path, text)]
-        removed = []
-        for folder in (Path(ARTICLES_DIR), Path(GRAPH_DIR) / NODES_DIR):
-            for path in sorted((content_dir / folder).glob("*.md")):
-                if path.relative_to(content_dir) not in files:
-                    path.unlink()
-                    removed.append(path.relative_to(content_dir))
-        ContentSync.objects.create(
-            direction=ContentSync.Direction.EXPORT, folder=str(content_dir.resolve())
-        )
+        try:
+            with content_sync_lock(), transaction.atomic():
+                files = content_files()
+                written, removed = self.write(files, content_dir)
+                ContentSync.record(ContentSync.Direction.EXPORT, content_dir, files)
+        except SyncInProgress:
+            raise CommandError(
+                "A load or another export of this database is running, so nothing was written. "
+                "Wait for it to finish, then run export_content again."
+            ) from None
         for path in written:
             self.stdout.write(f"Wrote {path}")
         for path in removed:
@@ -45,3 +45,13 @@ class Command(BaseCommand):
         unchanged = len(files) - len(written)
         summary = f"{len(written)} written, {unchanged} unchanged, {len(removed)} removed."
         self.stdout.write(self.style.SUCCESS(f"Exported to {content_dir}: {summary}"))
+
+    def write(self, files, content_dir):
+        written = [path for path, text in files.items() if write_file(content_dir / path, text)]
+        removed = []
+        for folder in (Path(ARTICLES_DIR), Path(GRAPH_DIR) / NODES_DIR):
+            for path in sorted((content_dir / folder).glob("*.md")):
+                if path.relative_to(content_dir) not in files:
+                    path.unlink()
+                    removed.append(path.relative_to(content_dir))
+        return written, removed

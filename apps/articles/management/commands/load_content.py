@@ -7,7 +7,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from apps.articles.content import ContentErrors, read_content
-from apps.articles.files import describe, unexported_edits
+from apps.articles.files import (
+    LOAD_COMMENT,
+    SyncInProgress,
+    content_files,
+    content_sync_lock,
+    unsynced_changes,
+)
 from apps.articles.models import Article, ArticleTier, Reference
 from apps.editors.models import ContentSync
 from apps.explorer.models import Edge, EdgeReference, Node, NodeText
@@ -49,46 +55,14 @@ class Command(BaseCommand):
                 f"{errors}\n{count} problem{'s' if count > 1 else ''} found; nothing was changed."
             ) from errors
 
-        if not discard_admin_edits:
-            refuse_to_overwrite(unexported_edits(content_dir), content_dir)
-
-        tally = {kind: Counter() for kind in KINDS}
-        names = {node.slug: node.name for node in content.nodes}
-        # One entry in every changed object's history, so the admin shows loads beside edits.
-        with transaction.atomic(), reversion.create_revision():
-            reversion.set_comment(f"Loaded from {content_dir.name}/ by load_content.")
-            for data in content.references:
-                tally["references"][sync_reference(data)] += 1
-            nodes = {}
-            for source in content.nodes:
-                nodes[source.slug], result = sync_node(source)
-                tally["nodes"][result] += 1
-            for source in content.nodes:
-                tally["node texts"].update(sync_node_texts(nodes[source.slug], source, names))
-            kept_edges = []
-            for position, source in enumerate(content.edges):
-                edge, result = sync_edge(source, position, nodes)
-                kept_edges.append(edge.pk)
-                tally["edges"][result] += 1
-            for source in content.articles:
-                article_result, tier_results = sync_article(source, names)
-                tally["articles"][article_result] += 1
-                tally["tiers"].update(tier_results)
-
-            removals = {
-                "edges": Edge.objects.exclude(pk__in=kept_edges),
-                "articles": Article.objects.exclude(slug__in=[a.slug for a in content.articles]),
-                "nodes": Node.objects.exclude(slug__in=names),
-                "references": Reference.objects.exclude(
-                    key__in=[r["key"] for r in content.references]
-                ),
-            }
-            for kind, stale in removals.items():
-                tally[kind]["removed"] = stale.count()
-                stale.delete()
-            ContentSync.objects.create(
-                direction=ContentSync.Direction.LOAD, folder=str(content_dir.resolve())
-            )
+        try:
+            with content_sync_lock():
+                tally = self.load(content, content_dir, discard_admin_edits)
+        except SyncInProgress:
+            raise CommandError(
+                "Another load or export of this database is running, so nothing was changed. "
+                "Wait for it to finish, then run load_content again."
+            ) from None
 
         for kind in KINDS:
             counts = tally[kind]
@@ -103,17 +77,64 @@ class Command(BaseCommand):
         else:
             self.stdout.write(self.style.SUCCESS("Content loaded."))
 
+    def load(self, content, content_dir, discard_admin_edits):
+        """Write `content` in one transaction unless that would lose a change; returns a tally."""
+        tally = {kind: Counter() for kind in KINDS}
+        names = {node.slug: node.name for node in content.nodes}
+        # The check runs inside the transaction, whose write lock keeps an admin save from
+        # slipping in between the check and the writes.
+        with transaction.atomic():
+            if not discard_admin_edits:
+                refuse_to_overwrite(unsynced_changes(content_dir), content_dir)
+            # One entry in every changed object's history, so the admin shows loads beside edits.
+            with reversion.create_revision():
+                reversion.set_comment(f"{LOAD_COMMENT} {content_dir.name}/ by load_content.")
+                for data in content.references:
+                    tally["references"][sync_reference(data)] += 1
+                nodes = {}
+                for source in content.nodes:
+                    nodes[source.slug], result = sync_node(source)
+                    tally["nodes"][result] += 1
+                for source in content.nodes:
+                    results = sync_node_texts(nodes[source.slug], source, names)
+                    tally["node texts"].update(results)
+                    if set(results) - {"unchanged"}:
+                        # A node's version holds its texts: record it whenever one changes.
+                        reversion.add_to_revision(nodes[source.slug])
+                kept_edges = []
+                for position, source in enumerate(content.edges):
+                    edge, result = sync_edge(source, position, nodes)
+                    kept_edges.append(edge.pk)
+                    tally["edges"][result] += 1
+                for source in content.articles:
+                    article_result, tier_results = sync_article(source, names)
+                    tally["articles"][article_result] += 1
+                    tally["tiers"].update(tier_results)
 
-def refuse_to_overwrite(unexported, content_dir):
-    """Stop before a load replaces admin edits that exist only in the database."""
-    if not unexported:
+                removals = {
+                    "edges": Edge.objects.exclude(pk__in=kept_edges),
+                    "articles": Article.objects.exclude(
+                        slug__in=[a.slug for a in content.articles]
+                    ),
+                    "nodes": Node.objects.exclude(slug__in=names),
+                    "references": Reference.objects.exclude(
+                        key__in=[r["key"] for r in content.references]
+                    ),
+                }
+                for kind, stale in removals.items():
+                    tally[kind]["removed"] = stale.count()
+                    stale.delete()
+            ContentSync.record(ContentSync.Direction.LOAD, content_dir, content_files())
+        return tally
+
+
+def refuse_to_overwrite(unsynced, content_dir):
+    """Stop before a load replaces changes that exist only in the database."""
+    if not unsynced:
         return
-    lines = [
-        f"{content_dir / path}: {describe(revision)}, and not exported yet"
-        for path, revision in sorted(unexported.items())
-    ]
+    lines = [f"{content_dir / path}: {what}" for path, what in sorted(unsynced.items())]
     raise CommandError(
-        "\n".join(lines) + "\nLoading would overwrite these edits, so nothing was changed. Run "
+        "\n".join(lines) + "\nLoading would overwrite these changes, so nothing was changed. Run "
         "`manage.py export_content` to write them to content/ (then review and commit them), or "
         "load again with --discard-admin-edits to replace them with content/."
     )
@@ -194,6 +215,9 @@ def sync_edge(source, position, nodes):
             for index, key in enumerate(source.references)
         )
         result = "updated" if result == "unchanged" else result
+        # bulk_create saves no signal, so record the arrow again now that its references are
+        # there: its version must hold them, or restoring it would lose them.
+        reversion.add_to_revision(edge)
     return edge, result
 
 
@@ -209,4 +233,6 @@ def sync_article(source, names):
         TIER_FIELDS,
         names,
     )
+    if set(tier_results) - {"unchanged"}:
+        reversion.add_to_revision(article)  # an article's version holds its tiers
     return result, tier_results
