@@ -170,11 +170,17 @@ def site(tmp_path_factory):
     port = free_port()
     server_log = folder / "gunicorn.log"
     site = Site(f"http://127.0.0.1:{port}", folder, database, content_dir, env, None, server_log)
-    site.run_ok("migrate", "--noinput")
-    site.run_ok("collectstatic", "--noinput", "--verbosity", "0")
-    site.run_ok("load_content", "--content-dir", content_dir)
-    for name in EDITORS:
-        site.run_ok("create_editor", name, "--no-input", DJANGO_EDITOR_PASSWORD=GOOD_PASSWORD)
+    # collectstatic does not touch the database: let it run beside the rest of the setup.
+    collectstatic = site.start("collectstatic", "--noinput", "--verbosity", "0")
+    try:
+        site.run_ok("migrate", "--noinput")
+        site.run_ok("load_content", "--content-dir", content_dir)
+        for name in EDITORS:
+            site.run_ok("create_editor", name, "--no-input", DJANGO_EDITOR_PASSWORD=GOOD_PASSWORD)
+        out, err = collectstatic.communicate(timeout=COMMAND_TIMEOUT)
+        assert collectstatic.returncode == 0, f"collectstatic failed:\n{out}\n{err}"
+    finally:
+        stop(collectstatic)
 
     gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
     gunicorn += ["--workers", "3", "--timeout", "120"]  # several processes: real concurrency
@@ -356,6 +362,38 @@ def wait_until_holding_lock(site, command, seconds=30, hint=""):
     )
 
 
+def database_is_being_written(database):
+    """Whether another connection holds SQLite's write lock (a probe that finds it free holds
+    it for an instant, which a writer starting then simply waits out)."""
+    probe = sqlite3.connect(database, isolation_level=None, timeout=0)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if "locked" not in str(error):
+            raise
+        return True
+    finally:
+        probe.close()  # rolls back the probe's own transaction, if it got one
+    return False
+
+
+def wait_until_writing(site, command, seconds=30):
+    """Return once `command` (a load) is inside its write transaction; fail if it ends first.
+
+    The load takes the content lock first, then checks the database, then writes: a save sent
+    before the write starts is simply saved first, and the load then refuses to overwrite it.
+    """
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if database_is_being_written(site.database):
+            return
+        if command.poll() is not None:
+            out, err = command.communicate()
+            raise AssertionError(f"the load ended before it was seen writing:\n{out}{err}")
+        time.sleep(0.02)
+    raise AssertionError(f"the load did not start writing within {seconds} s")
+
+
 def change_every_node(content_dir, sentence):
     """Give a load several seconds of real work: every tier of every node gains a sentence."""
     marker = "<!-- tier: "
@@ -445,6 +483,7 @@ def test_a_save_and_a_sign_in_during_a_load_wait_for_it(site, editors):
     load = site.start("load_content", "--content-dir", site.content_dir)
     try:
         wait_until_holding_lock(site, load)
+        wait_until_writing(site, load)
         sent = time.monotonic()
         save, sign_in = at_the_same_moment(
             lambda: alice.post(url, data), lambda: newcomer.post(LOGIN, credentials)

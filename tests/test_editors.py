@@ -468,7 +468,7 @@ def test_arrow_saved_elsewhere_makes_an_open_node_form_stale():
     version = Version.objects.get_for_object(edge).first()
     revision_url = reverse("admin:explorer_edge_revision", args=[edge.pk, version.pk])
     assert f'<a href="{revision_url}">See the other change</a>' in html
-    assert 'value="Master switch"' in html
+    assert "Master switch</textarea>" in html
     assert Node.objects.get(pk=node.pk).name == "Switch 0"
     assert Edge.objects.get(pk=edge.pk).mechanism == "Bruno's better sentence."
 
@@ -785,3 +785,25 @@ def test_tier_texts_are_listed_in_reading_order():
 
     for form, prefix in ((node_form, "texts"), (article_form, "tiers")):
         assert [form[f"{prefix}-{row}-tier"] for row in range(3)] == [tier.value for tier in Tier]
+
+
+@pytest.mark.parametrize("fingerprint", [None, "", "0" * 64], ids=["missing", "empty", "altered"])
+def test_a_form_without_its_own_fingerprint_is_refused_as_stale(fingerprint):
+    article = make_article("fuel-sensing")
+    before = dict(article.tiers.values_list("tier", "body_markdown"))
+    editor = editor_client()
+    url = change_url(article)
+    data = form_data(editor.get(url), "article_form")
+    index = inline_index(data, "tiers", "tier", "fundamentals")
+    data[f"tiers-{index}-body_markdown"] = "Text from a form that skipped the check."
+    if fingerprint is None:
+        del data["loaded_fingerprint"]
+    else:
+        data["loaded_fingerprint"] = fingerprint
+
+    response = editor.post(url, data)
+
+    assert response.status_code == 200
+    assert "Someone else saved this article while you were editing it" in response.text
+    assert "Text from a form that skipped the check." in response.text
+    assert dict(article.tiers.values_list("tier", "body_markdown")) == before

@@ -300,3 +300,17 @@ def test_aliases_and_authors_get_the_reorder_hook():
     node = make_node("ampk", name="AMPK", aliases=["PRKAA1", "AMP kinase"])
     html = editor_client().get(reverse("admin:explorer_node_change", args=[node.pk])).content
     assert b'data-reorder="lines"' in html
+
+
+def test_suggestions_answer_htmx_with_a_partial_of_the_page_and_vary_on_it():
+    make_reference("smith2020")
+    client = editor_client()
+    url = reverse("admin:editor-suggestions") + "?kind=reference&q=smith"
+    page = client.get(url)
+    options = client.get(url, headers={"HX-Request": "true"})
+    assert "HX-Request" in page["Vary"]
+    assert "HX-Request" in options["Vary"]
+    assert "<html" in page.text
+    assert "<html" not in options.text
+    assert 'role="option"' in options.text
+    assert 'data-insert="smith2020"' in options.text

@@ -11,6 +11,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.base import DeserializationError
 from django.db import connection
 from django.utils import timezone
@@ -186,3 +187,25 @@ def content_sync_lock():
             yield
         finally:
             fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+class ContentSyncCommand(BaseCommand):
+    """A command that reads or writes content/ against the database: one at a time.
+
+    The lock is taken before Django's system checks run. Those checks already start a
+    transaction, which on SQLite (IMMEDIATE mode) waits for a running load's write lock, so a
+    second load would queue behind the first instead of stopping at once.
+    """
+
+    busy_message = "Another load or export of this database is running"
+
+    def execute(self, *args, **options):
+        try:
+            with content_sync_lock():
+                return super().execute(*args, **options)
+        except SyncInProgress:
+            name = self.__module__.rpartition(".")[2]
+            raise CommandError(
+                f"{self.busy_message}, so nothing was changed. Wait for it to finish, then run "
+                f"{name} again."
+            ) from None

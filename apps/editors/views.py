@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from apps.articles.models import (
     Article,
@@ -93,6 +94,7 @@ def suggestion_options(kind, query):
 
 
 @require_GET
+@vary_on_headers("HX-Request")
 def editor_suggestions(request):
     """The options of the [@key] and [[slug]] autocomplete in the Markdown editor.
 
@@ -109,7 +111,7 @@ def editor_suggestions(request):
         "options": suggestion_options(kind, query),
     }
     if request.htmx:
-        return render(request, "editors/suggestions.html", context)
+        return render(request, "editors/suggestions_page.html#options", context)
     title = "Find a node" if kind == "node" else "Find a reference"
     return render(
         request,

@@ -1,16 +1,18 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from apps.articles.content import ARTICLES_DIR, write_file
-from apps.articles.files import SyncInProgress, content_files, content_sync_lock
+from apps.articles.files import ContentSyncCommand, content_files
 from apps.editors.models import ContentSync
 from apps.explorer.content import GRAPH_DIR, NODES_DIR
 
 
-class Command(BaseCommand):
+class Command(ContentSyncCommand):
+    busy_message = "A load or another export of this database is running"
+
     help = (
         "Write the database back to content/ in the format load_content reads, so edits made in "
         "the admin can be reviewed and committed like code. Files that would not change are "
@@ -28,16 +30,10 @@ class Command(BaseCommand):
     def handle(self, *args, content_dir, **options):
         if content_dir.exists() and not content_dir.is_dir():
             raise CommandError(f"{content_dir}: not a folder")
-        try:
-            with content_sync_lock(), transaction.atomic():
-                files = content_files()
-                written, removed = self.write(files, content_dir)
-                ContentSync.record(ContentSync.Direction.EXPORT, content_dir, files)
-        except SyncInProgress:
-            raise CommandError(
-                "A load or another export of this database is running, so nothing was written. "
-                "Wait for it to finish, then run export_content again."
-            ) from None
+        with transaction.atomic():
+            files = content_files()
+            written, removed = self.write(files, content_dir)
+            ContentSync.record(ContentSync.Direction.EXPORT, content_dir, files)
         for path in written:
             self.stdout.write(f"Wrote {path}")
         for path in removed:

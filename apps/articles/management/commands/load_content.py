@@ -3,15 +3,14 @@ from pathlib import Path
 
 import reversion
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from apps.articles.content import ContentErrors, read_content
 from apps.articles.files import (
     LOAD_COMMENT,
-    SyncInProgress,
+    ContentSyncCommand,
     content_files,
-    content_sync_lock,
     unsynced_changes,
 )
 from apps.articles.models import Article, ArticleTier, Reference
@@ -24,7 +23,7 @@ NODE_FIELDS = ("name", "kind", "label", "aliases", "status", "last_reviewed", "n
 KINDS = ("references", "nodes", "node texts", "edges", "articles", "tiers")
 
 
-class Command(BaseCommand):
+class Command(ContentSyncCommand):
     help = (
         "Load content/ (references, the mechanism graph and articles) into the database. All or "
         "nothing: any error names its file and line and leaves the database as it was. Safe to "
@@ -55,14 +54,7 @@ class Command(BaseCommand):
                 f"{errors}\n{count} problem{'s' if count > 1 else ''} found; nothing was changed."
             ) from errors
 
-        try:
-            with content_sync_lock():
-                tally = self.load(content, content_dir, discard_admin_edits)
-        except SyncInProgress:
-            raise CommandError(
-                "Another load or export of this database is running, so nothing was changed. "
-                "Wait for it to finish, then run load_content again."
-            ) from None
+        tally = self.load(content, content_dir, discard_admin_edits)
 
         for kind in KINDS:
             counts = tally[kind]
