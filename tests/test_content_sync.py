@@ -205,3 +205,17 @@ def test_a_database_with_no_record_of_its_last_load_is_compared_with_content(rea
     Edge.objects.filter(source__slug="hiit", target__slug="energy-stress").update(grade="D")
     message = refused_load(real_content_dir)
     assert "explorer/edges.yaml: changed in the database" in message
+
+
+def test_only_the_latest_sync_of_a_folder_keeps_its_record_of_files(content_dir, tmp_path):
+    load(content_dir)
+    load(content_dir)
+    export(tmp_path / "elsewhere")
+    export(content_dir)
+
+    recorded = ContentSync.objects.exclude(file_digests={})
+    assert ContentSync.objects.count() == 4
+    assert sorted(sync.folder for sync in recorded) == sorted(
+        [str(content_dir.resolve()), str((tmp_path / "elsewhere").resolve())]
+    )
+    assert recorded.get(folder=str(content_dir.resolve())).direction == "export"

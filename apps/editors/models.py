@@ -37,11 +37,14 @@ class ContentSync(models.Model):
     @classmethod
     def record(cls, direction, folder, files):
         """Note that the database, as `files` ({path: text}) shows it, agrees with `folder`."""
-        return cls.objects.create(
+        sync = cls.objects.create(
             direction=direction,
             folder=str(folder.resolve()),
             file_digests={str(path): digest(text) for path, text in files.items()},
         )
+        # Only the latest record of a folder is ever compared with; older ones keep their date.
+        cls.objects.filter(folder=sync.folder).exclude(pk=sync.pk).update(file_digests={})
+        return sync
 
     @classmethod
     def last_recorded(cls, folder):
