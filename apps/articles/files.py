@@ -116,8 +116,8 @@ def difference(held, on_disk):
     lines = []
     disk_lines, held_lines = on_disk.splitlines(), held.splitlines()
     matcher = SequenceMatcher(None, disk_lines, held_lines, autojunk=False)
-    for _tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if _tag == "equal":
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
             continue
         ours = shorten(" / ".join(filter(str.strip, disk_lines[i1:i2]))) or "nothing"
         theirs = shorten(" / ".join(filter(str.strip, held_lines[j1:j2]))) or "nothing"

@@ -155,7 +155,8 @@ class EditorialAdmin(MarkdownPreviewMixin, VersionAdmin):
         restores exactly that (or says that the database has changed since the page was drawn)."""
         opts = self.model._meta
         saved_on = timezone.localtime(version.revision.date_created).strftime("%-d %B %Y, %H:%M")
-        stale = False
+        stale, restored = False, None
+        # One transaction: the plan checked against the page is the restore that runs.
         with transaction.atomic():
             plan = restore_plan(version)
             if request.method == "POST" and not plan.error:
@@ -167,10 +168,9 @@ class EditorialAdmin(MarkdownPreviewMixin, VersionAdmin):
                         reversion.add_to_revision(restored)
                         reversion.set_user(request.user)
                         comment = f"Restored the version saved on {saved_on}."
-                        reversion.set_comment(comment)
                         self.log_change(request, restored, comment)
                         reversion.set_comment(comment)  # log_change set the admin's own
-        if request.method == "POST" and not plan.error and not stale:
+        if restored is not None:
             self.message_user(
                 request,
                 f"The {opts.verbose_name} “{restored}” was restored to the version saved on "
@@ -186,8 +186,6 @@ class EditorialAdmin(MarkdownPreviewMixin, VersionAdmin):
             "title": f"Restore an earlier version of {version.object_repr}",
             "opts": opts,
             "original": obj,
-            "object_id": version.object_id,
-            "recovering": obj is None,
             "version": version,
             "version_date": version.revision.date_created,
             "version_user": version.revision.user,
