@@ -347,18 +347,26 @@ def lock_is_taken(path):
         return False
 
 
-def wait_until_holding_lock(site, command, seconds=30, hint=""):
-    """Return once `command` (a load) holds the content lock; fail if it ends first."""
+def wait_until_seen(command, seen, doing, seconds=30, hint=""):
+    """Return once `seen()` is true while `command` (a load) runs; fail if it ends first."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if lock_is_taken(site.content_lock):
+        if seen():
             return
         if command.poll() is not None:
             out, err = command.communicate()
-            raise AssertionError(f"the load ended before it was seen holding the lock:\n{out}{err}")
+            raise AssertionError(f"the load ended before it was seen {doing}:\n{out}{err}")
         time.sleep(0.02)
-    raise AssertionError(
-        f"the load did not take {site.content_lock} within {seconds} s {hint}".strip()
+    raise AssertionError(f"the load was not seen {doing} within {seconds} s {hint}".strip())
+
+
+def wait_until_holding_lock(site, command, seconds=30, hint=""):
+    wait_until_seen(
+        command,
+        lambda: lock_is_taken(site.content_lock),
+        f"holding {site.content_lock}",
+        seconds,
+        hint,
     )
 
 
@@ -378,20 +386,12 @@ def database_is_being_written(database):
 
 
 def wait_until_writing(site, command, seconds=30):
-    """Return once `command` (a load) is inside its write transaction; fail if it ends first.
+    """Return once `command` (a load) is inside its write transaction.
 
     The load takes the content lock first, then checks the database, then writes: a save sent
     before the write starts is simply saved first, and the load then refuses to overwrite it.
     """
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if database_is_being_written(site.database):
-            return
-        if command.poll() is not None:
-            out, err = command.communicate()
-            raise AssertionError(f"the load ended before it was seen writing:\n{out}{err}")
-        time.sleep(0.02)
-    raise AssertionError(f"the load did not start writing within {seconds} s")
+    wait_until_seen(command, lambda: database_is_being_written(site.database), "writing", seconds)
 
 
 def change_every_node(content_dir, sentence):
