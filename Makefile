@@ -40,9 +40,11 @@ export-content: install $(VENV)/secret-key
 test: install-dev chromium
 	$(PY) -m pytest
 
+# ruff, then import-linter: the apps' layers and no import cycles (pyproject.toml).
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install-dev
 	$(VENV)/bin/ruff check --fix .

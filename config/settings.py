@@ -49,8 +49,12 @@ INSTALLED_APPS = [
     "django_htmx",
     "reversion",
     "axes",
-    "apps.articles",
+    # Ours, lowest layer first; each imports only apps listed before it (README.md,
+    # "How the code is layered").
+    "apps.core",
     "apps.explorer",
+    "apps.articles",
+    "apps.content_sync",
     "apps.editors",
 ]
 

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from apps.articles.models import Article, ArticleTier, Reference, Tier
+from apps.articles.models import Article, ArticleTier
+from apps.core.models import Reference, Tier
 
 CHROMIUM = Path("/usr/bin/chromium")
 BROWSER_REQUIRED = os.environ.get("BROWSER_TESTS") == "required"

@@ -6,7 +6,7 @@ import pytest
 import textstat
 from django.conf import settings
 
-from apps.articles.content import read_content
+from apps.content_sync.readers import read_content
 from apps.editors.readability import prose
 
 CONTENT = read_content(settings.CONTENT_DIR)

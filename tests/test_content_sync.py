@@ -12,9 +12,10 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from apps.articles.files import content_files
-from apps.articles.models import ArticleTier, Reference
-from apps.editors.models import ContentSync
+from apps.articles.models import ArticleTier
+from apps.content_sync.models import ContentSync
+from apps.content_sync.sync import content_files
+from apps.core.models import Reference
 from apps.explorer.models import Edge
 from tests.test_editors import editor_client
 

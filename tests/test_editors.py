@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from apps.articles.models import Article, ArticleTier, Citation, Reference, Status, Tier
+from apps.articles.models import Article, ArticleTier, Citation
+from apps.core.models import Reference, Status, Tier
 from apps.explorer.models import Edge, EdgeReference, Node, NodeText
 from tests.conftest import make_article, make_edge, make_graph, make_node, make_reference
 

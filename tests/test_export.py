@@ -10,8 +10,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from apps.articles.models import Article, Reference
-from apps.explorer.content import section_heading
+from apps.articles.models import Article
+from apps.content_sync.writers import section_heading
+from apps.core.models import Reference
 from apps.explorer.models import Edge, EdgeReference, Node
 from tests.conftest import VALID_ARTICLE, make_node, make_reference, node_file
 

@@ -6,7 +6,7 @@ import pytest
 import textstat
 from django.conf import settings
 
-from apps.articles.content import read_content
+from apps.content_sync.readers import read_content
 from apps.explorer.graph import LINE_CHARS, MAX_LINES, wrap_label
 from tests.test_content import PROMOTED_THERAPIES, prose
 

@@ -9,8 +9,9 @@ from django.db import transaction
 from django.urls import reverse
 from reversion.models import Version
 
-from apps.articles.files import content_files
-from apps.articles.models import Article, ArticleTier, Citation, Reference
+from apps.articles.models import Article, ArticleTier, Citation
+from apps.content_sync.sync import content_files
+from apps.core.models import Reference
 from apps.editors.history import restore, restore_plan
 from apps.explorer.models import Edge, EdgeReference, Node, NodeCitation, NodeText
 from tests.test_editors import change_url, editor_client, form_data, inline_index
@@ -245,7 +246,7 @@ def test_big_versions_are_summarised_not_dumped(edited_history):
     editor = edited_history
     reference = Reference.objects.order_by("pk").first()
     version = Version.objects.get_for_object(reference).last()  # the load: 700 objects saved
-    url = reverse("admin:articles_reference_revision", args=[reference.pk, version.pk])
+    url = reverse("admin:core_reference_revision", args=[reference.pk, version.pk])
     page = editor.get(url)
     assert page.status_code == 200
     assert len(page.content) < 30_000

@@ -5,7 +5,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from apps.articles.models import Article, ArticleTier, Citation, Reference
+from apps.articles.models import Article, ArticleTier, Citation
+from apps.core.models import Reference
 from tests.conftest import VALID_ARTICLE
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from apps.articles.models import Article, Reference
+from apps.articles.models import Article
+from apps.core.models import Reference
 from apps.explorer.models import Node
 from tests.conftest import make_reference
 from tests.test_editors import editor_client, form_data
@@ -41,7 +42,7 @@ REFUSED = [
 
 
 def admin_form(client, reference):
-    url = reverse("admin:articles_reference_change", args=[reference.pk])
+    url = reverse("admin:core_reference_change", args=[reference.pk])
     return url, form_data(client.get(url), "reference_form")
 
 
@@ -131,7 +132,7 @@ def test_the_loader_refuses_the_same_values_naming_file_and_line(
 
 def test_a_key_the_loader_would_refuse_is_refused_when_a_reference_is_added():
     client = editor_client()
-    url = reverse("admin:articles_reference_add")
+    url = reverse("admin:core_reference_add")
     data = form_data(client.get(url), "reference_form")
     data.update(key="Smith-2020", authors="Smith J", year="2020", title="A title", journal="J Test")
 

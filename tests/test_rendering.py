@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from apps.articles.rendering import clean_html, render_markdown
+from apps.core.rendering import clean_html, render_markdown
 
 HOSTILE_INPUTS = [
     "<script>alert(1)</script>",

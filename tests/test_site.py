@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from apps.articles.models import Tier
+from apps.core.models import Tier
 from tests.conftest import make_article, make_graph
 
 ROOT = Path(__file__).resolve().parent.parent

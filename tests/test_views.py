@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from apps.articles.models import Tier
+from apps.core.models import Tier
 from tests.conftest import make_article, make_reference
 
 pytestmark = pytest.mark.django_db

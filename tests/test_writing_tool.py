@@ -5,7 +5,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from apps.articles.models import Article, Reference, Tier
+from apps.articles.models import Article
+from apps.core.models import Reference, Tier
 from apps.editors.forms import TitleField
 from apps.editors.readability import grade, prose, readability
 from apps.explorer.models import Edge, Node
@@ -267,7 +268,7 @@ def test_node_names_and_reference_titles_are_wrapping_boxes_too():
     client = editor_client()
     for url in [
         reverse("admin:explorer_node_change", args=[node.pk]),
-        reverse("admin:articles_reference_change", args=[reference.pk]),
+        reverse("admin:core_reference_change", args=[reference.pk]),
     ]:
         assert 'class="title-input"' in client.get(url).content.decode()
 

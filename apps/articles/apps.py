@@ -3,4 +3,12 @@ from django.apps import AppConfig
 
 class ArticlesConfig(AppConfig):
     name = "apps.articles"
-    verbose_name = "Articles and references"
+    verbose_name = "Articles"
+
+    def ready(self):
+        from apps.explorer.models import LINKING_ARTICLE_FINDERS
+
+        from .models import Article
+
+        if Article.objects.linking_to not in LINKING_ARTICLE_FINDERS:  # ready() may run twice
+            LINKING_ARTICLE_FINDERS.append(Article.objects.linking_to)

@@ -1,249 +1,9 @@
-import datetime
-import json
-import re
-from dataclasses import dataclass
-from urllib.parse import quote_plus, unquote
-
 import reversion
-from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.urls import reverse
 
-from .rendering import find_line, normalise_markdown, render_markdown
-
-
-class Tier(models.TextChoices):
-    FUNDAMENTALS = "fundamentals", "Fundamentals"
-    INTERMEDIATE = "intermediate", "Intermediate"
-    ACADEMIC = "academic", "Academic"
-
-    @property
-    def blurb(self):
-        return TIER_BLURBS[self]
-
-
-TIER_BLURBS = {
-    Tier.FUNDAMENTALS: "Plain language. Every term is explained; no background needed.",
-    Tier.INTERMEDIATE: "Named hormones, pathways and training protocols, with key sources.",
-    Tier.ACADEMIC: "Mechanisms, how strong the evidence is, and a citation for each claim.",
-}
-DEFAULT_TIER = Tier.FUNDAMENTALS
-
-
-def as_sentence(text):
-    """End with one full stop ("et al." and titles ending in ? or . keep their own)."""
-    return text if text.endswith((".", "?", "!")) else f"{text}."
-
-
-class ReferenceQuerySet(models.QuerySet):
-    def matching(self, query):
-        """References whose key, authors, title or year contain every word of `query`.
-
-        Keys starting with the first word come first: an editor usually types the key.
-        """
-        words = query.split()
-        if not words:
-            return self.none()
-        found = self
-        for word in words:
-            match = (
-                models.Q(key__icontains=word)
-                | models.Q(title__icontains=word)
-                | json_list_contains("authors", word)
-            )
-            if word.isdigit():
-                match |= models.Q(year__startswith=word)
-            found = found.filter(match)
-        starts = models.Case(
-            models.When(key__istartswith=words[0], then=0),
-            default=1,
-            output_field=models.IntegerField(),
-        )
-        return found.annotate(starts=starts).order_by("starts", "key")
-
-
-def json_list_contains(field, word):
-    """A JSON list of strings holding `word` in any item, whatever its case.
-
-    The list is stored as JSON text, where non-ASCII letters are escaped (Greek alpha as \\u03b1),
-    so the escaped spelling is searched too.
-    """
-    escaped = json.dumps(word)[1:-1]
-    return models.Q(**{f"{field}__icontains": word}) | models.Q(**{f"{field}__icontains": escaped})
-
-
-@reversion.register()
-class Reference(models.Model):
-    key = models.SlugField(max_length=64, unique=True, help_text="Cited in Markdown as [@key].")
-    authors = models.JSONField(default=list, help_text='A list such as ["Pedersen BK"].')
-    year = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=500)
-    journal = models.CharField(max_length=200)
-    volume = models.CharField(max_length=20, blank=True)
-    issue = models.CharField(max_length=20, blank=True)
-    pages = models.CharField(max_length=40, blank=True)
-    doi = models.CharField("DOI", max_length=200, blank=True)
-    pmid = models.PositiveIntegerField("PMID", null=True, blank=True)
-    pmcid = models.CharField("PMCID", max_length=20, blank=True)
-
-    objects = ReferenceQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["key"]
-
-    def __str__(self):
-        return f"{self.first_author} {self.year}: {self.title}"
-
-    @property
-    def first_author(self):
-        return self.authors[0].split()[0] if self.authors else ""
-
-    @property
-    def author_list(self):
-        return as_sentence(", ".join(self.authors))
-
-    @property
-    def title_sentence(self):
-        return as_sentence(self.title)
-
-    @property
-    def source(self):
-        """Journal, volume(issue):pages, in the usual Vancouver order."""
-        text = self.journal
-        if self.volume:
-            text += f" {self.volume}"
-            if self.issue:
-                text += f"({self.issue})"
-        if self.pages:
-            text += f":{self.pages}" if self.volume else f", {self.pages}"
-        return text
-
-    @property
-    def doi_url(self):
-        return f"https://doi.org/{self.doi}" if self.doi else ""
-
-    @property
-    def pubmed_url(self):
-        if self.pmid:
-            return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/"
-        # PubMed goes straight to the record when a search matches one DOI.
-        return f"https://pubmed.ncbi.nlm.nih.gov/?term={quote_plus(self.doi or self.title)}"
-
-    @property
-    def pmc_url(self):
-        return f"https://pmc.ncbi.nlm.nih.gov/articles/{self.pmcid}/" if self.pmcid else ""
-
-
-# One set of rules for a reference's values, used by the admin form and by load_content alike,
-# so nothing the admin accepts can make a later load (and so `make run`) fail.
-
-REFERENCE_KEY = re.compile(r"^[a-z0-9]+$")
-DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-DOI_LINK = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
-PMCID = re.compile(r"^PMC\d+$")
-LARGEST_PMID = 99_999_999  # PubMed numbers have at most eight digits
-OLDEST_YEAR = 1800
-
-
-def normalise_reference(values):
-    """`values` with identifiers in the one form the site stores and links: a DOI without the
-    https://doi.org/ (or doi:) in front of it, a PMCID in capitals (pmc1234 → PMC1234)."""
-    values = dict(values)
-    if isinstance(values.get("doi"), str):
-        values["doi"] = unquote(DOI_LINK.sub("", values["doi"].strip()))
-    if isinstance(values.get("pmcid"), str):
-        values["pmcid"] = values["pmcid"].strip().upper()
-    return values
-
-
-def reference_problems(values):
-    """(field, message) for each value of a normalised reference that the site cannot use.
-
-    `values` maps field names to values (as a form cleans them or a file holds them); fields
-    that are absent are not checked here.
-    """
-    problems = []
-    key = values.get("key")
-    if "key" in values and not (isinstance(key, str) and REFERENCE_KEY.match(key)):
-        message = f"key “{key}” must be lowercase letters and digits, e.g. smith2020"
-        problems.append(("key", message))
-    authors = values.get("authors")
-    if "authors" in values and not (
-        isinstance(authors, list)
-        and authors
-        and all(isinstance(name, str) and name.strip() for name in authors)
-    ):
-        problems.append(("authors", "authors must be a non-empty list of names"))
-    year = values.get("year")
-    latest = datetime.date.today().year + 1  # in press
-    if "year" in values and not (
-        isinstance(year, int) and not isinstance(year, bool) and OLDEST_YEAR <= year <= latest
-    ):
-        problems.append(("year", f"year “{year}” must be a year from {OLDEST_YEAR} to {latest}"))
-    for name in ("title", "journal"):
-        if name in values and not (isinstance(values[name], str) and values[name].strip()):
-            problems.append((name, f"{name} must be text"))
-    doi = values.get("doi")
-    if doi not in (None, "") and not DOI.match(str(doi)):
-        problems.append(
-            ("doi", f"DOI “{doi}” should look like 10.1234/abc: the part after https://doi.org/")
-        )
-    pmid = values.get("pmid")
-    if pmid is not None and not (
-        isinstance(pmid, int) and not isinstance(pmid, bool) and 1 <= pmid <= LARGEST_PMID
-    ):
-        problems.append(("pmid", f"PMID “{pmid}” must be PubMed's number, e.g. 18719068"))
-    pmcid = values.get("pmcid")
-    if pmcid not in (None, "") and not PMCID.match(str(pmcid)):
-        problems.append(("pmcid", f"PMCID “{pmcid}” should look like PMC1234567"))
-    for name, value in values.items():
-        try:
-            max_length = Reference._meta.get_field(name).max_length
-        except FieldDoesNotExist:
-            continue
-        if max_length and isinstance(value, str) and len(value) > max_length:
-            problems.append((name, f"{name} is {len(value)} characters long; at most {max_length}"))
-    return problems
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-
-
-def sees_drafts(user):
-    """Editors (anyone who may use the admin) read drafts on the real pages; readers never do."""
-    return user.is_active and user.is_staff
-
-
-class EditorialQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=Status.PUBLISHED)
-
-    def visible_to(self, user):
-        return self.all() if sees_drafts(user) else self.published()
-
-    def due_for_review(self, today):
-        return self.filter(next_review__lte=today)
-
-
-class Editorial(models.Model):
-    """What editors track on every page they publish: its status and when it is next checked."""
-
-    # Rows made in code or from content/ are published unless they say otherwise; the admin's
-    # add form starts new pages as drafts.
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
-    last_reviewed = models.DateField(null=True, blank=True)
-    next_review = models.DateField(
-        null=True, blank=True, help_text="When an editor should check it against new research."
-    )
-
-    class Meta:
-        abstract = True
-
-    @property
-    def is_draft(self):
-        return self.status == Status.DRAFT
+from apps.core.models import Editorial, EditorialQuerySet, MarkdownBody, Reference, Tier
+from apps.explorer.models import Node
 
 
 class ArticleQuerySet(EditorialQuerySet):
@@ -251,6 +11,10 @@ class ArticleQuerySet(EditorialQuerySet):
         return self.prefetch_related(
             models.Prefetch("tiers", queryset=ArticleTier.objects.order_by("position"))
         )
+
+    def linking_to(self, node, user):
+        """The articles `user` may read that link to `node` with [[slug]]."""
+        return self.visible_to(user).filter(tiers__linked_nodes=node).distinct()
 
 
 # A version of an article holds its three tiers, so restoring it restores the whole article.
@@ -273,102 +37,6 @@ class Article(Editorial):
         return reverse("articles:article", args=[self.slug])
 
 
-def node_names():
-    """slug -> name for every node of the mechanism explorer (what a bare [[slug]] shows)."""
-    from django.apps import apps
-
-    return apps.get_model("explorer", "Node").objects.names()
-
-
-@dataclass
-class Problems:
-    errors: list[str]  # the text cannot be saved until these are fixed
-    warnings: list[str]  # it can, but readers will not see what the editor wrote
-
-
-def markdown_problems(text, rendered):
-    """What is wrong with a Markdown text, in plain words with line numbers."""
-    from django.apps import apps
-
-    Node = apps.get_model("explorer", "Node")
-    cited = rendered.citation_keys
-    known_keys = set(Reference.objects.filter(key__in=cited).values_list("key", flat=True))
-    linked = list(dict.fromkeys(rendered.node_slugs))
-    statuses = dict(Node.objects.filter(slug__in=linked).values_list("slug", "status"))
-    errors = [
-        f"Line {find_line(text, f'@{key}')}: no reference has the key “{key}”. Add it under "
-        "References first, or fix the spelling."
-        for key in cited
-        if key not in known_keys
-    ]
-    errors += [
-        f"Line {find_line(text, f'[[{slug}')}: no node of the map has the slug “{slug}”."
-        for slug in linked
-        if slug not in statuses
-    ]
-    warnings = [
-        f"Line {find_line(text, f'<{tag}')}: the <{tag}> tag is not allowed, so it will be "
-        "removed (any text inside it stays)."
-        for tag in rendered.dropped_tags
-    ]
-    warnings += [
-        f"Line {find_line(text, f'[[{slug}')}: the node “{slug}” is a draft, so readers who "
-        "follow this link will find no page until it is published."
-        for slug, status in statuses.items()
-        if status == Status.DRAFT
-    ]
-    return Problems(errors, warnings)
-
-
-class MarkdownBody(models.Model):
-    """A Markdown text with its stored, sanitised HTML and its numbered citations.
-
-    The HTML is rendered here, on save, never per request. A subclass names the model that
-    holds its citations (with a `number`, a `reference` and a foreign key back to the text).
-    """
-
-    body_markdown = models.TextField("body (Markdown)")
-    body_html = models.TextField(editable=False)
-
-    class Meta:
-        abstract = True
-
-    @transaction.atomic
-    def save(self, *args, node_names_by_slug=None, **kwargs):
-        rendered = self.render(node_names_by_slug)
-        super().save(*args, **kwargs)
-        self.set_citations(rendered.citation_keys)
-        self.set_node_links(rendered.node_slugs)
-
-    def render(self, node_names_by_slug=None):
-        self.body_markdown = normalise_markdown(self.body_markdown)
-        if node_names_by_slug is None:
-            node_names_by_slug = node_names()
-        rendered = render_markdown(self.body_markdown, node_names_by_slug)
-        self.body_html = rendered.html
-        return rendered
-
-    def set_node_links(self, slugs):
-        """Texts that record which nodes they link to override this."""
-
-    def clean(self):
-        errors = markdown_problems(self.body_markdown, render_markdown(self.body_markdown)).errors
-        if errors:
-            raise ValidationError({"body_markdown": errors})
-
-    def set_citations(self, cited_keys):
-        current = list(self.citations.order_by("number").values_list("reference__key", flat=True))
-        if current == cited_keys:
-            return
-        references = Reference.objects.in_bulk(cited_keys, field_name="key")
-        self.citations.all().delete()
-        owner = self.citations.field.name
-        self.citations.model.objects.bulk_create(
-            self.citations.model(**{owner: self}, reference=references[key], number=number)
-            for number, key in enumerate(cited_keys, start=1)
-        )
-
-
 TIER_POSITIONS = {tier: position for position, tier in enumerate(Tier)}
 
 
@@ -383,7 +51,7 @@ class ArticleTier(MarkdownBody):
     reading_minutes = models.PositiveSmallIntegerField(editable=False)
     references = models.ManyToManyField(Reference, through="Citation", related_name="tiers")
     linked_nodes = models.ManyToManyField(
-        "explorer.Node", related_name="article_tiers", blank=True, editable=False
+        Node, related_name="article_tiers", blank=True, editable=False
     )
 
     class Meta:
@@ -414,9 +82,6 @@ class ArticleTier(MarkdownBody):
         return rendered
 
     def set_node_links(self, slugs):
-        from django.apps import apps
-
-        Node = apps.get_model("explorer", "Node")
         wanted = set(Node.objects.filter(slug__in=slugs).values_list("pk", flat=True))
         if set(self.linked_nodes.values_list("pk", flat=True)) != wanted:
             self.linked_nodes.set(wanted)

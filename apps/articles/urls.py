@@ -1,20 +1,8 @@
-from django.urls import path, register_converter
+from django.urls import path
+
+from apps.core import converters  # noqa: F401 (registers <tier:…>)
 
 from . import views
-from .models import Tier
-
-
-class TierConverter:
-    regex = "|".join(tier.value for tier in Tier)
-
-    def to_python(self, value):
-        return Tier(value)
-
-    def to_url(self, value):
-        return str(value)
-
-
-register_converter(TierConverter, "tier")
 
 app_name = "articles"
 urlpatterns = [

@@ -5,8 +5,8 @@ from django.forms.models import BaseInlineFormSet
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from apps.articles.models import Tier
-from apps.articles.rendering import normalise_markdown
+from apps.core.models import Tier
+from apps.core.rendering import normalise_markdown
 
 from .views import preview_context
 

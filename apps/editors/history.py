@@ -23,7 +23,7 @@ from django.utils.safestring import mark_safe
 from reversion.models import Version
 from reversion.revisions import _get_options
 
-from apps.articles.models import MarkdownBody
+from apps.core.models import MarkdownBody
 
 # Stored for speed or derived on save; showing them would repeat the Markdown's own change.
 DERIVED_FIELDS = {"id", "body_html", "toc_html", "reading_minutes", "position"}
@@ -324,7 +324,7 @@ def content_models():
     ]
 
 
-CONTENT_APPS = ("articles", "explorer")
+CONTENT_APPS = ("core", "articles", "explorer")
 
 
 def snapshot():

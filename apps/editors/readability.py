@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import textstat
 
-from apps.articles.models import Tier
+from apps.core.models import Tier
 
 FUNDAMENTALS_MAX = 8
 INTERMEDIATE_BAND = (8, 13)

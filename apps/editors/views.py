@@ -6,15 +6,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from apps.articles.models import (
-    Article,
-    Reference,
-    Status,
-    Tier,
-    markdown_problems,
-    node_names,
-)
-from apps.articles.rendering import render_markdown
+from apps.articles.models import Article
+from apps.core.links import link_targets
+from apps.core.models import Reference, Status, Tier, markdown_problems
+from apps.core.rendering import render_markdown
 from apps.explorer.models import Edge, Node
 
 from .readability import readability
@@ -30,7 +25,7 @@ def preview_context(text, tier=None, intermediate_markdown=None):
     `tier` (a Tier value, or None for a text with no tier) sets the aim of the readability
     line; see readability().
     """
-    rendered = render_markdown(text, node_names())
+    rendered = render_markdown(text, link_targets().names())
     found = Reference.objects.in_bulk(rendered.citation_keys, field_name="key")
     tier = Tier(tier) if tier in Tier.values else None
     return {

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class ExplorerConfig(AppConfig):
     name = "apps.explorer"
     verbose_name = "Mechanism explorer"
+
+    def ready(self):
+        from apps.core import links
+
+        from .models import NodeLinks
+
+        links.register(NodeLinks())

@@ -4,10 +4,10 @@ from dataclasses import dataclass, field
 import reversion
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
-from apps.articles.models import (
-    Article,
+from apps.core.links import LinkTargets
+from apps.core.models import (
     Editorial,
     EditorialQuerySet,
     MarkdownBody,
@@ -172,10 +172,30 @@ class Node(Editorial):
             incoming=arrows(incoming),
             outgoing=arrows(outgoing),
             references=references,
-            articles=list(
-                Article.objects.visible_to(user).filter(tiers__linked_nodes=self).distinct()
-            ),
+            articles=[article for find in LINKING_ARTICLE_FINDERS for article in find(self, user)],
         )
+
+
+# The articles that link to a node, for its panel. The articles app adds its finder when the
+# site starts (apps/articles/apps.py): articles link into the map, so the map must not import
+# them. Each finder takes (node, user) and returns the articles that user may read.
+LINKING_ARTICLE_FINDERS = []
+
+
+class NodeLinks(LinkTargets):
+    """[[slug]] links in any text point to the nodes of the map (registered in apps.py)."""
+
+    def names(self):
+        return Node.objects.names()
+
+    def statuses(self, slugs):
+        return dict(Node.objects.filter(slug__in=slugs).values_list("slug", "status"))
+
+    def url(self, slug):
+        try:
+            return reverse("explorer:node", args=[slug])
+        except NoReverseMatch:
+            return None
 
 
 @dataclass

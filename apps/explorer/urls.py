@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.articles import urls as articles_urls  # noqa: F401 (registers <tier:…>)
+from apps.core import converters  # noqa: F401 (registers <tier:…>)
 
 from . import views
 

@@ -4,8 +4,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.vary import vary_on_headers
 
-from apps.articles.models import Tier
-from apps.articles.views import editor_context, remember_tier, remembered_tier, visitor
+from apps.core.models import Tier
+from apps.core.readers import editor_context, remember_tier, remembered_tier, visitor
 
 from .forms import PathForm
 from .graph import COLUMNS

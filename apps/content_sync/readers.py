@@ -1,26 +1,28 @@
-"""`content/`'s file format: reading it, with every check made before anything is written,
-and writing it back.
+"""Reading `content/`: references.toml, articles/<slug>.md, explorer/nodes/<slug>.md and
+explorer/edges.yaml, with every check made before anything is written.
 
-`load_content` turns what the readers return into rows and `export_content` turns rows into
-files with the writers; nothing here touches the database. A file written here reads back as
-the same rows, and rows read from a written file write back byte for byte.
+`load_content` turns what the readers return into rows; writers.py turns rows back into files.
+Nothing here touches the database. A file written by the writers reads back as the same rows,
+and rows read from a written file write back byte for byte.
 """
 
 import datetime
-import math
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import tomli_w
 import yaml
 
-from .models import Status, Tier, normalise_reference, reference_problems
-from .rendering import find_line, render_markdown
+from apps.core.models import Status, Tier, normalise_reference, reference_problems
+from apps.core.rendering import find_line, render_markdown
+from apps.explorer.models import Effect, Evidence, Grade, Kind
 
 REFERENCES_FILE = "references.toml"
 ARTICLES_DIR = "articles"
+GRAPH_DIR = "explorer"
+NODES_DIR = "nodes"
+EDGES_FILE = "edges.yaml"
 
 TIER_MARKER = re.compile(r"^<!--\s*tier:\s*(?P<tier>[^\s>]*)\s*-->\s*$")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -379,6 +381,229 @@ def _body_errors(text, first_line, shown, reference_keys, node_slugs):
     return errors
 
 
+# The mechanism explorer's files: explorer/nodes/<slug>.md and explorer/edges.yaml.
+
+NODE_FIELDS = ("name", "kind")
+NODE_OPTIONAL = ("label", "aliases", "last_reviewed", *EDITORIAL_FIELDS)
+EDGE_REQUIRED = ("from", "to", "effect", "grade", "evidence", "mechanism", "references")
+EDGE_OPTIONAL = ("caveat", "brief")
+BRIEF_ID = re.compile(r"^E[1-9][0-9]?$")
+# "# --- Heading ----": the arrows below it, until the next heading, are filed under it.
+SECTION_HEADING = re.compile(r"^# --- (?P<title>.*?)\s*-*\s*$")
+
+
+@dataclass
+class NodeSource:
+    path: str
+    slug: str
+    name: str
+    kind: str
+    label: str = ""
+    aliases: list[str] = field(default_factory=list)
+    bodies: dict[str, str] = field(default_factory=dict)  # tier -> Markdown
+    aliases_line: int = 1
+    status: str = Status.PUBLISHED
+    last_reviewed: datetime.date | None = None
+    next_review: datetime.date | None = None
+
+
+@dataclass
+class EdgeSource:
+    line: int
+    source: str
+    target: str
+    effect: str
+    grade: str
+    evidence: str
+    mechanism: str
+    references: list[str]
+    caveat: str = ""
+    brief_id: str = ""
+    section: str = ""
+
+
+def read_graph(root: Path, reference_keys):
+    """(nodes, edges) from content/explorer/, or ContentErrors naming every problem."""
+    folder = root / GRAPH_DIR
+    paths = sorted((folder / NODES_DIR).glob("*.md"))
+    node_slugs = {path.stem for path in paths}
+    errors, nodes = [], []
+    for path in paths:
+        shown = _display(path, root)
+        try:
+            nodes.append(_read_node(path, shown, reference_keys, node_slugs))
+        except ContentErrors as error:
+            errors.extend(error.errors)
+    errors += _alias_clashes(nodes)
+    edges_path = folder / EDGES_FILE
+    if edges_path.exists():
+        try:
+            edges = _read_edges(edges_path, _display(edges_path, root), node_slugs, reference_keys)
+        except ContentErrors as error:
+            errors.extend(error.errors)
+    else:
+        edges = []
+    if errors:
+        raise ContentErrors(errors)
+    return nodes, edges
+
+
+def _read_node(path, shown, reference_keys, node_slugs):
+    if not SLUG.match(path.stem):
+        message = "the file name must be the node's slug: lowercase words joined by -"
+        raise ContentErrors([ContentError(shown, 1, message)])
+    meta, key_lines, bodies = read_tiered_markdown(
+        path, shown, NODE_FIELDS, reference_keys, node_slugs, optional=NODE_OPTIONAL
+    )
+    errors = editorial_errors(meta, key_lines, shown)
+    if meta["kind"] not in Kind.values:
+        errors.append(
+            ContentError(
+                shown,
+                key_lines["kind"],
+                f"kind “{meta['kind']}” must be one of {', '.join(Kind.values)}",
+            )
+        )
+    aliases = meta.get("aliases") or []
+    if not (isinstance(aliases, list) and all(isinstance(a, str) and a.strip() for a in aliases)):
+        errors.append(ContentError(shown, key_lines["aliases"], "aliases must be a list of names"))
+    label = meta.get("label") or ""
+    if not isinstance(label, str):
+        errors.append(ContentError(shown, key_lines["label"], "label must be text"))
+    if errors:
+        raise ContentErrors(errors)
+    return NodeSource(
+        path=shown,
+        slug=path.stem,
+        name=meta["name"].strip(),
+        kind=meta["kind"],
+        label=label.strip(),
+        aliases=[alias.strip() for alias in aliases],
+        bodies=bodies,
+        aliases_line=key_lines.get("aliases", 1),
+        status=meta.get("status", Status.PUBLISHED),
+        last_reviewed=meta.get("last_reviewed"),
+        next_review=meta.get("next_review"),
+    )
+
+
+def _alias_clashes(nodes):
+    """A name, slug or alias may lead to only one node, or "PGC-1a" would be ambiguous."""
+    owner, errors = {}, []
+    for node in nodes:
+        for slug_or_name in {node.slug.lower(), node.name.lower()}:
+            owner.setdefault(slug_or_name, node)
+    for node in nodes:
+        for alias in node.aliases:
+            other = owner.setdefault(alias.lower(), node)
+            if other is not node:
+                errors.append(
+                    ContentError(
+                        node.path,
+                        node.aliases_line,
+                        f"alias “{alias}” already names another node ({other.path})",
+                    )
+                )
+    return errors
+
+
+def _read_edges(path, shown, node_slugs, reference_keys):
+    text = path.read_text(encoding="utf-8")
+    try:
+        data, document = _parse_yaml(text, shown)
+    except ContentError as error:
+        raise ContentErrors([error]) from error
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise ContentErrors(
+            [ContentError(shown, 1, "the file must be a list of edges, each starting “- from:”")]
+        )
+    headings = [
+        (number, heading["title"])
+        for number, text_line in enumerate(text.splitlines(), start=1)
+        if (heading := SECTION_HEADING.match(text_line))
+    ]
+    errors, edges, first_seen = [], [], {}
+    for item, item_node in zip(data, document.value, strict=True):
+        line = item_node.start_mark.line + 1
+        section = next((title for number, title in reversed(headings) if number < line), "")
+        if not isinstance(item, dict):
+            errors.append(ContentError(shown, line, "each edge must be a set of key: value pairs"))
+            continue
+        key_lines = _key_lines(item_node, 0)
+        problems = _edge_problems(item, node_slugs, reference_keys)
+        errors += [ContentError(shown, key_lines.get(name, line), text) for name, text in problems]
+        pair = (item.get("from"), item.get("to"))
+        if pair in first_seen:
+            errors.append(
+                ContentError(
+                    shown,
+                    line,
+                    f"duplicate edge {pair[0]} → {pair[1]} (first at line {first_seen[pair]})",
+                )
+            )
+        elif all(isinstance(end, str) for end in pair):
+            first_seen[pair] = line
+        if not problems:
+            edges.append(
+                EdgeSource(
+                    line=line,
+                    source=item["from"],
+                    target=item["to"],
+                    effect=item["effect"],
+                    grade=item["grade"],
+                    evidence=item["evidence"],
+                    mechanism=" ".join(item["mechanism"].split()),
+                    references=item["references"],
+                    caveat=" ".join((item.get("caveat") or "").split()),
+                    brief_id=item.get("brief") or "",
+                    section=section,
+                )
+            )
+    if errors:
+        raise ContentErrors(errors)
+    return edges
+
+
+def _edge_problems(item, node_slugs, reference_keys):
+    """(field, message) for each problem in one edge."""
+    problems = [(None, f"edge is missing “{name}”") for name in EDGE_REQUIRED if name not in item]
+    problems += [
+        (name, f"unknown edge field “{name}”")
+        for name in item
+        if name not in EDGE_REQUIRED + EDGE_OPTIONAL
+    ]
+    for end in ("from", "to"):
+        slug = item.get(end)
+        if end in item and slug not in node_slugs:
+            problems.append((end, f"unknown node “{slug}” (no nodes/{slug}.md)"))
+    if "from" in item and item.get("from") == item.get("to"):
+        problems.append(("to", f"edge from “{item['from']}” to itself"))
+    choices = {"effect": Effect.values, "grade": Grade.values, "evidence": Evidence.values}
+    for name, allowed in choices.items():
+        if name in item and item[name] not in allowed:
+            problems.append((name, f"{name} “{item[name]}” must be one of {', '.join(allowed)}"))
+    for name in ("mechanism", "caveat"):
+        if item.get(name) is not None and not (isinstance(item[name], str) and item[name].strip()):
+            problems.append((name, f"{name} must be text"))
+    references = item.get("references")
+    if "references" in item:
+        # An arrow may wait for its source ([]); the review queue lists it until it has one.
+        if not isinstance(references, list):
+            problems.append(("references", "references must be a list of keys, such as [a, b]"))
+        else:
+            problems += [
+                ("references", f"unknown reference key “{key}”")
+                for key in references
+                if key not in reference_keys
+            ]
+    brief = item.get("brief")
+    if brief is not None and not (isinstance(brief, str) and BRIEF_ID.match(brief)):
+        problems.append(("brief", f"brief “{brief}” should be a row of the brief such as E12"))
+    return problems
+
+
 @dataclass
 class Content:
     references: list
@@ -389,90 +614,9 @@ class Content:
 
 def read_content(root: Path):
     """Everything in a content folder, checked, or ContentErrors naming every problem."""
-    from apps.explorer.content import read_graph
-
     references = read_references(root)
     reference_keys = {reference["key"] for reference in references}
     nodes, edges = read_graph(root, reference_keys)
     node_slugs = {node.slug for node in nodes}
     articles = read_articles(root, reference_keys, node_slugs)
     return Content(references, nodes, edges, articles)
-
-
-# Writing. Each writer gives the text of one file; `write_file` changes a file only when that
-# text differs, so an export that changes nothing touches nothing.
-
-REFERENCES_HEADER = """\
-# Every source that articles, node texts and arrows cite, checked against the science brief.
-# Identifiers appear only where they were verified. Written by `manage.py export_content`; see
-# README.md for the format.
-
-"""
-
-
-def yaml_value(value):
-    """One YAML value on one line, quoted only when YAML needs it."""
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    # A line break would carry the value onto more lines (where a "---" line would end the
-    # front matter, and U+2028 is lost); double quotes write it as an escape instead.
-    style = '"' if isinstance(value, str) and value.splitlines() != [value] else None
-    dumped = yaml.safe_dump(
-        value,
-        allow_unicode=True,
-        width=math.inf,
-        default_flow_style=True,
-        sort_keys=False,
-        default_style=style,
-    )
-    return dumped.removesuffix("\n...\n").removesuffix("\n")
-
-
-def front_matter(fields):
-    """`fields` as front matter, skipping empty optional values (given as None or "")."""
-    lines = [
-        f"{name}: {yaml_value(value)}"
-        for name, value in fields.items()
-        if value not in ("", None, [])
-    ]
-    return "---\n" + "\n".join(lines) + "\n---\n"
-
-
-def tiered_text(fields, bodies):
-    """A front matter block, then each tier's Markdown under its marker, in reading order."""
-    text = front_matter(fields)
-    for tier in Tier:
-        if tier.value in bodies:
-            text += f"\n<!-- tier: {tier.value} -->\n\n" + bodies[tier.value].strip("\n") + "\n"
-    return text
-
-
-def article_text(article, bodies):
-    return tiered_text(
-        {
-            "title": article.title,
-            "slug": article.slug,
-            "summary": article.summary,
-            "status": article.status,
-            "last_reviewed": article.last_reviewed,
-            "next_review": article.next_review,
-        },
-        bodies,
-    )
-
-
-def references_text(references):
-    entries = []
-    for reference in references:
-        entry = {name: getattr(reference, name) for name in REFERENCE_ORDER}
-        entries.append({name: value for name, value in entry.items() if value not in ("", None)})
-    return REFERENCES_HEADER + tomli_w.dumps({"reference": entries})
-
-
-def write_file(path: Path, text: str):
-    """Write `text` to `path` unless it already holds exactly that; returns whether it wrote."""
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
-    return True

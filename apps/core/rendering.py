@@ -11,9 +11,10 @@ from html.parser import HTMLParser
 
 import bleach
 import markdown
-from django.urls import NoReverseMatch, reverse
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
+
+from .links import link_targets
 
 # [@key] or [@key1; @key2]
 CITATION_PATTERN = r"\[(@[^\]\n]+)\]"
@@ -118,9 +119,8 @@ class NodeLinkProcessor(InlineProcessor):
         slug, shown = match.group(1).strip(), (match.group(2) or "").strip()
         self.found.append(slug)
         text = shown or self.node_names.get(slug, slug)
-        try:
-            href = reverse("explorer:node", args=[slug])
-        except NoReverseMatch:  # not even slug-shaped: the caller reports it by name
+        href = link_targets().url(slug)
+        if href is None:  # not even slug-shaped: the caller reports it by name
             return text, match.start(0), match.end(0)
         link = etree.Element("a", {"href": href, "class": "node-link"})
         link.text = text

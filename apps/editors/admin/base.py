@@ -1,7 +1,7 @@
 """What every editable model's admin shares: live Markdown preview, drafts by default, a
 refusal to overwrite someone else's change, and history with readable differences.
 
-The models' own admins (apps/articles/admin.py, apps/explorer/admin.py) build on these.
+Each model's admin, in the modules beside this one, builds on these.
 """
 
 import datetime
@@ -25,10 +25,10 @@ from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from apps.articles.models import Status, Tier
+from apps.core.models import Status, Tier
 
-from .forms import MarkdownEditor, MarkdownField
-from .history import changes_in, restore, restore_plan, version_pk
+from ..forms import MarkdownEditor, MarkdownField
+from ..history import changes_in, restore, restore_plan, version_pk
 
 
 class MarkdownPreviewMixin:

@@ -4,10 +4,10 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from apps.articles.content import ARTICLES_DIR, write_file
-from apps.articles.files import ContentSyncCommand, content_files
-from apps.editors.models import ContentSync
-from apps.explorer.content import GRAPH_DIR, NODES_DIR
+from apps.content_sync.models import ContentSync
+from apps.content_sync.readers import ARTICLES_DIR, GRAPH_DIR, NODES_DIR
+from apps.content_sync.sync import ContentSyncCommand, content_files
+from apps.content_sync.writers import write_file
 
 
 class Command(ContentSyncCommand):

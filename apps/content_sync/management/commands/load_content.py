@@ -6,15 +6,16 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from apps.articles.content import ContentErrors, read_content
-from apps.articles.files import (
+from apps.articles.models import Article, ArticleTier
+from apps.content_sync.models import ContentSync
+from apps.content_sync.readers import ContentErrors, read_content
+from apps.content_sync.sync import (
     LOAD_COMMENT,
     ContentSyncCommand,
     content_files,
     unsynced_changes,
 )
-from apps.articles.models import Article, ArticleTier, Reference
-from apps.editors.models import ContentSync
+from apps.core.models import Reference
 from apps.explorer.models import Edge, EdgeReference, Node, NodeText
 
 ARTICLE_FIELDS = ("title", "summary", "status", "last_reviewed", "next_review")

@@ -1,12 +1,14 @@
+"""The map in the admin: nodes with their texts and arrows, arrows with their references."""
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
-from apps.editors.admin import EditorialAdmin, PageAdmin, ReviewFilter, TierInline
-from apps.editors.forms import LinesField, TierFormSet, WholeTitleMixin
+from apps.explorer.models import Edge, EdgeReference, Evidence, Node, NodeText
 
-from .models import Edge, EdgeReference, Evidence, Node, NodeText
+from ..forms import LinesField, TierFormSet, WholeTitleMixin
+from .base import EditorialAdmin, PageAdmin, ReviewFilter, TierInline
 
 
 class NodeTextInline(TierInline):

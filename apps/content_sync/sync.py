@@ -17,12 +17,13 @@ from django.db import connection
 from django.utils import timezone
 from reversion.models import Revision
 
-from apps.editors.models import ContentSync, digest
-from apps.explorer.content import EDGES_FILE, GRAPH_DIR, NODES_DIR, edges_text, node_text
+from apps.articles.models import Article, ArticleTier
+from apps.core.models import Reference
 from apps.explorer.models import Edge, EdgeReference, Node, NodeText
 
-from .content import ARTICLES_DIR, REFERENCES_FILE, article_text, references_text
-from .models import Article, ArticleTier, Reference
+from .models import ContentSync, digest
+from .readers import ARTICLES_DIR, EDGES_FILE, GRAPH_DIR, NODES_DIR, REFERENCES_FILE
+from .writers import article_text, edges_text, node_text, references_text
 
 EDGES_PATH = Path(GRAPH_DIR) / EDGES_FILE
 LOAD_COMMENT = "Loaded from"  # how load_content's revisions start

@@ -28,6 +28,9 @@ class ContentSync(models.Model):
     )
 
     class Meta:
+        # The sync record began in the editors app; the table kept its name when it moved here,
+        # so no existing database had to copy a row.
+        db_table = "editors_contentsync"
         get_latest_by = "finished_at"
         verbose_name = "content sync"
 

@@ -1,32 +1,13 @@
+"""References in the admin, held to the same rules as references.toml."""
+
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
 
-from apps.editors.admin import EditorialAdmin, PageAdmin, ReviewFilter, TierInline
-from apps.editors.forms import LinesField, TierFormSet, WholeTitleMixin
+from apps.core.models import Reference, normalise_reference, reference_problems
 
-from .models import Article, ArticleTier, Reference, normalise_reference, reference_problems
-
-
-class ArticleTierInline(TierInline):
-    model = ArticleTier
-    verbose_name_plural = "Reading depths: the article written three times"
-    # One tab per tier with JavaScript (stacked without), each graded against its own aim.
-    template = "editors/tier_tabs.html"
-    formset = TierFormSet
-
-
-@admin.register(Article)
-class ArticleAdmin(WholeTitleMixin, PageAdmin):
-    list_display = ["title", "status", "last_reviewed", "next_review"]
-    list_filter = ["status", ReviewFilter]
-    search_fields = ["title", "slug", "summary", "tiers__body_markdown"]
-    prepopulated_fields = {"slug": ["title"]}
-    fieldsets = [
-        (None, {"fields": ["title", "slug", "summary"]}),
-        ("Publishing and review", {"fields": ["status", "last_reviewed", "next_review"]}),
-    ]
-    inlines = [ArticleTierInline]
+from ..forms import LinesField, WholeTitleMixin
+from .base import EditorialAdmin
 
 
 class ReferenceForm(forms.ModelForm):

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """What every page of the site shares: tiers, drafts and review dates, references, and the
+    one Markdown → safe HTML function. It imports no other app of ours."""
+
+    name = "apps.core"
+    verbose_name = "Sources"
