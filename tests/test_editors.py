@@ -530,6 +530,19 @@ def test_draft_node_is_hidden_from_readers_and_shown_to_editors(client):
     assert 'id="node-secret-signal"' in client.get("/explorer/").text
 
 
+def test_old_addresses_of_reference_pages_lead_to_their_new_ones():
+    reference = make_reference()
+    client = editor_client()
+
+    listed = client.get("/admin/articles/reference/?q=smith")
+    changed = client.get(f"/admin/articles/reference/{reference.pk}/change/")
+
+    assert listed.status_code == 301
+    assert listed["Location"] == reverse("admin:core_reference_changelist") + "?q=smith"
+    assert changed["Location"] == reverse("admin:core_reference_change", args=[reference.pk])
+    assert client.get(changed["Location"]).status_code == 200
+
+
 # 6. The Editors group ------------------------------------------------------------------------
 
 

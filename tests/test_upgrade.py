@@ -18,7 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "migration"
 # Before the apps were layered: references lived in `articles`, the sync record in `editors`.
 BEFORE = "main-738d8f8"
-RELABELLED = {"articles.reference": "core.reference", "editors.contentsync": "content_sync.contentsync"}
+RELABELLED = {
+    "articles.reference": "core.reference",
+    "editors.contentsync": "content_sync.contentsync",
+}
 
 
 def run(command, database):
@@ -69,7 +72,9 @@ def test_every_row_is_kept(upgraded):
     }
     # Two tables change on purpose, in the app labels of the models that moved; tested below.
     kept = set(before["tables"]) - {"django_content_type", "reversion_version"}
-    assert [table for table in sorted(kept) if after["tables"][table] != before["tables"][table]] == []
+    assert [
+        table for table in sorted(kept) if after["tables"][table] != before["tables"][table]
+    ] == []
 
 
 def test_every_version_of_the_history_reads_as_before(upgraded):

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -19,6 +19,7 @@ class EditorsAdminSite(admin.AdminSite):
                 name="editor-suggestions",
             ),
             path("review/", self.admin_view(views.review_queue), name="review-queue"),
+            re_path(r"^articles/reference/(?P<rest>.*)$", self.admin_view(views.moved_references)),
             *super().get_urls(),
         ]
 

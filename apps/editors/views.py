@@ -1,7 +1,9 @@
 import re
 
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -149,3 +151,10 @@ def review_queue(request):
         **items,
     }
     return render(request, "editors/review_queue.html", context)
+
+
+def moved_references(request, rest):
+    """References moved from the articles app to core: old links to their pages still work."""
+    url = reverse("admin:core_reference_changelist") + rest
+    query = request.META.get("QUERY_STRING")
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
