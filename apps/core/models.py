@@ -1,3 +1,7 @@
+"""What every page of the site shares: the reading depths (Tier), draft or published and review
+dates (Editorial), references and the rules for their values, and the base of every tiered
+Markdown text (MarkdownBody), rendered on save by rendering.py."""
+
 import datetime
 import json
 import re
