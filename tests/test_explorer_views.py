@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from apps.explorer.models import Edge
+from apps.explorer.models import Edge, lay_out_the_map, stored_layout
 from tests.conftest import make_article, make_graph
 
 pytestmark = pytest.mark.django_db
@@ -124,6 +124,34 @@ def test_unknown_filter_says_so_and_shows_everything(client):
         assert 'id="node-result-0"' in html
 
 
+def test_a_long_unknown_filter_is_cut_short_where_it_is_echoed(client):
+    make_graph()
+    html = client.get(f"/explorer/?modality={'x' * 3000}").content.decode()
+    assert f"called “{'x' * 59}…”" in html
+    assert "x" * 61 not in html
+
+
+def test_a_box_the_filter_does_not_reach_shows_the_whole_map_and_says_why(client):
+    make_graph(copies=2)
+    html = client.get("/explorer/result-1/?modality=exercise-0").content.decode()
+    assert "Exercise 0 does not reach Result 1 on the map, so all of it is shown." in html
+    assert "Showing only what Exercise 0 reaches." not in html
+    assert 'id="node-exercise-1"' in html  # the whole map
+    assert re.search(r'id="node-result-1" class="node kind-outcome is-selected"', html)
+
+    reached = client.get("/explorer/result-0/?modality=exercise-0").content.decode()
+    assert "Showing only what Exercise 0 reaches." in reached
+    assert "does not reach" not in reached
+
+
+def test_choosing_a_chain_brings_the_map_into_view(client):
+    make_graph()
+    html = client.get("/explorer/paths/?from=exercise-0&to=hormone-0").content.decode()
+    assert 'href="/explorer/paths/?from=exercise-0&amp;to=hormone-0&amp;chain=2#chain-map"' in html
+    assert 'hx-swap="outerHTML show:#chain-map:top"' in html
+    assert '<figure class="map" id="chain-map">' in html
+
+
 def test_paths_lists_chains_shortest_first_with_weakest_grade(client):
     make_graph()
     html = client.get("/explorer/paths/?from=exercise-0&to=hormone-0").content.decode()
@@ -146,7 +174,10 @@ def test_paths_chain_choice_moves_the_highlight(client):
 def test_paths_net_effect_follows_the_signs(client):
     make_graph()
     html = client.get("/explorer/paths/?from=exercise-0&to=side-0").content.decode()
-    assert "Overall, Exercise 0 lowers Side effect 0." in html
+    assert (
+        "Along this route, Exercise 0 lowers Side effect 0: one step reverses the direction "
+        "(Messenger 0 decreases Side effect 0)." in html
+    )
 
 
 @pytest.mark.parametrize(
@@ -227,24 +258,32 @@ def count_queries(client, url, headers=None):
     return len(queries)
 
 
+# Pages with the map read its stored layout once (then it is held in memory): one query more.
 PAGES = [
-    ("/explorer/", None, 2),
-    ("/explorer/?modality=exercise-0", None, 2),
-    ("/explorer/sensor-0/", None, 6),
-    ("/explorer/sensor-0/academic/", HX, 6),
-    ("/explorer/paths/?from=exercise-0&to=result-0", None, 2),
+    ("/explorer/", None, 3),
+    ("/explorer/?modality=exercise-0", None, 3),
+    ("/explorer/sensor-0/", None, 7),
+    ("/explorer/sensor-0/academic/", HX, 7),
+    ("/explorer/paths/?from=exercise-0&to=result-0", None, 3),
     ("/explorer/compare/", None, 2),
     ("/explorer/sensor-0/preview/", HX, 1),
 ]
 
 
+def count_page_queries(client):
+    lay_out_the_map()  # as a commit that changes the graph does
+    stored_layout.cache_clear()
+    return {url: count_queries(client, url, headers) for url, headers, _ in PAGES}
+
+
 def test_query_counts_do_not_grow_with_the_graph(client, django_assert_max_num_queries):
     make_graph(copies=1)
-    small = {url: count_queries(client, url, headers) for url, headers, _ in PAGES}
+    small = count_page_queries(client)
     make_graph_tenfold()
-    large = {url: count_queries(client, url, headers) for url, headers, _ in PAGES}
+    large = count_page_queries(client)
     assert small == large
     for url, headers, limit in PAGES:
+        stored_layout.cache_clear()
         with django_assert_max_num_queries(limit):
             client.get(url, headers=headers or {})
 

@@ -110,3 +110,57 @@ def test_labels_wrap_to_two_lines():
     assert wrap_label("Anti-inflammatory") == ["Anti-", "inflammatory"]
     assert wrap_label("Low energy availability") == ["Low energy", "availability"]
     assert wrap_label("AMPK") == ["AMPK"]
+
+
+CHAIN_NODES = [("lift", "modality"), ("t", "hormone"), ("a", "signal"), ("b", "signal"),
+               ("grow", "outcome")]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("arrows", "verdict"),
+    [
+        pytest.param(
+            [("lift", "t", "A", "increases"), ("t", "grow", "B", "no-effect")],
+            "This route does not carry an effect to grow: t does not change grow.",
+            id="a no-change step",
+        ),
+        pytest.param(
+            [("lift", "a", "A", "increases"), ("a", "grow", "B", "inhibits")],
+            "Along this route, lift lowers grow: one step reverses the direction "
+            "(a inhibits grow).",
+            id="one inhibit",
+        ),
+        pytest.param(
+            [
+                ("lift", "a", "A", "inhibits"),
+                ("a", "b", "B", "decreases"),
+                ("b", "grow", "A", "increases"),
+            ],
+            "Along this route, two steps reverse the direction (lift inhibits a; a decreases b); "
+            "they cancel out, so lift raises grow.",
+            id="two inhibits",
+        ),
+        pytest.param(
+            [("lift", "a", "A", "increases"), ("a", "grow", "A", "activates")],
+            "Along this route, lift raises grow.",
+            id="no reversal",
+        ),
+    ],
+)
+def test_a_chain_says_what_its_route_carries(arrows, verdict):
+    g = graph(CHAIN_NODES, arrows)
+    for node in g.nodes:
+        node.name = node.slug
+    (chain,) = g.chains(g.by_slug["lift"], g.by_slug["grow"])
+    assert chain.verdict(g.by_id) == verdict
+
+
+def test_routes_that_carry_nothing_come_after_those_that_do():
+    g = graph(
+        CHAIN_NODES,
+        [("lift", "t", "A", "increases"), ("t", "grow", "A", "no-effect"),
+         ("lift", "a", "B", "increases"), ("a", "b", "C", "increases"),
+         ("b", "grow", "C", "increases")],
+    )  # fmt: skip
+    chains = g.chains(g.by_slug["lift"], g.by_slug["grow"])
+    assert [(chain.hops, chain.carries) for chain in chains] == [(3, True), (2, False)]

@@ -159,3 +159,11 @@ def test_articles_link_their_key_entities_into_the_map():
             linked = set(re.findall(r"\[\[([a-z0-9-]+)", body))
             assert len(linked) >= 8, (article.slug, tier)
             assert linked <= set(NODES)
+
+
+def test_no_alias_names_the_opposite_of_its_node():
+    """An alias is another name for the same thing: insulin resistance is the lack of it."""
+    nodes = {node.slug: node for node in CONTENT.nodes}
+    assert "insulin resistance" not in [
+        alias.lower() for alias in nodes["insulin-sensitivity"].aliases
+    ]

@@ -2,6 +2,8 @@
 geometry. Works on any node and edge objects (models or not), so it is cheap to test at scale.
 """
 
+import hashlib
+import json
 import math
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
@@ -29,6 +31,8 @@ LINE_CHARS = 13  # what fits in NODE_WIDTH at FONT_SIZE in a wide font (about 0.
 MAX_LINES = 2
 
 EFFECT_SIGN = {"increases": 1, "activates": 1, "decreases": -1, "inhibits": -1, "no-effect": 0}
+EFFECT_WORDS = {"no-effect": "does not change"}  # the other effects are their own words
+REVERSALS = {1: "one step reverses", 2: "two steps reverse", 3: "three steps reverse"}
 
 MAX_HOPS = 6
 MAX_CHAINS = 8
@@ -75,11 +79,45 @@ class Chain:
 
     @property
     def net_effect(self):
-        """What the first node does, overall, to the last: "raises", "lowers" or "no change"."""
+        """What the route carries from the first node to the last: "raises", "lowers" or, when
+        a step changes nothing, "does not change"."""
         sign = 1
         for edge in self.edges:
             sign *= EFFECT_SIGN[edge.effect]
         return {1: "raises", -1: "lowers", 0: "does not change"}[sign]
+
+    @property
+    def carries(self):
+        """Whether anything reaches the last node: a "does not change" step stops the route."""
+        return all(EFFECT_SIGN[edge.effect] for edge in self.edges)
+
+    def verdict(self, by_id):
+        """What this one route carries, in a sentence. Never a verdict on the last node as a
+        whole: other routes, and things the map does not show, act on it too."""
+
+        def name(node_id):
+            return by_id[node_id].name
+
+        def step(edge):
+            effect = EFFECT_WORDS.get(edge.effect, edge.effect)
+            return f"{name(edge.source_id)} {effect} {name(edge.target_id)}"
+
+        first, last = name(self.edges[0].source_id), name(self.edges[-1].target_id)
+        if not self.carries:
+            stop = next(edge for edge in self.edges if not EFFECT_SIGN[edge.effect])
+            return f"This route does not carry an effect to {last}: {step(stop)}."
+        reversing = [edge for edge in self.edges if EFFECT_SIGN[edge.effect] < 0]
+        if not reversing:
+            return f"Along this route, {first} raises {last}."
+        count = REVERSALS.get(len(reversing), f"{len(reversing)} steps reverse")
+        steps = "; ".join(step(edge) for edge in reversing)
+        if len(reversing) == 1:
+            return f"Along this route, {first} lowers {last}: {count} the direction ({steps})."
+        result = "they cancel out, so" if len(reversing) % 2 == 0 else "in all,"
+        effect = "raises" if len(reversing) % 2 == 0 else "lowers"
+        return (
+            f"Along this route, {count} the direction ({steps}); {result} {first} {effect} {last}."
+        )
 
     @property
     def hops(self):
@@ -170,6 +208,42 @@ class Layout:
         shown = [placed for placed in self.edges if not placed.hidden]
         return sorted(shown, key=lambda placed: placed.state != "dimmed")
 
+    def as_data(self):
+        """The geometry alone, as JSON can hold it: what DiagramLayout stores."""
+        return {
+            "nodes": {str(pk): [p.x, p.y, p.lines] for pk, p in self.by_node_id.items()},
+            "edges": {str(placed.edge.pk): placed.path for placed in self.edges},
+            "headers": [[header.title, header.x, header.width] for header in self.headers],
+            "width": self.width,
+            "height": self.height,
+        }
+
+    @classmethod
+    def from_data(cls, graph, data):
+        """The layout of `graph` from geometry stored by as_data (for a graph of the same shape)."""
+        placed = {
+            node.pk: PlacedNode(
+                node, *data["nodes"][str(node.pk)][:2], data["nodes"][str(node.pk)][2]
+            )
+            for node in graph.nodes
+        }
+        return cls(
+            nodes=[placed[node.pk] for node in graph.nodes],
+            edges=[
+                PlacedEdge(
+                    edge=edge,
+                    source=graph.by_id[edge.source_id],
+                    target=graph.by_id[edge.target_id],
+                    path=data["edges"][str(edge.pk)],
+                )
+                for edge in graph.edges
+            ],
+            headers=[Header(*header) for header in data["headers"]],
+            width=data["width"],
+            height=data["height"],
+            by_node_id=placed,
+        )
+
     def crossings(self):
         """How many pairs of visible edges cross (counting each as its straight chord)."""
         segments = []
@@ -219,6 +293,15 @@ class Graph:
             self.incoming[edge.target_id].append(edge)
             self.between[edge.source_id, edge.target_id] = edge
 
+    def shape_digest(self):
+        """A digest of everything the layout depends on: which nodes (their kind, name and
+        label, in order) and which arrows join them. Two graphs with one digest lay out alike."""
+        shape = [
+            [[node.pk, node.kind, node.name, node.diagram_label] for node in self.nodes],
+            [[edge.pk, edge.source_id, edge.target_id] for edge in self.edges],
+        ]
+        return hashlib.sha256(json.dumps(shape).encode()).hexdigest()
+
     def of_kind(self, *kinds):
         return [node for node in self.nodes if node.kind in kinds]
 
@@ -237,7 +320,8 @@ class Graph:
         return [*self.incoming[node.pk], *self.outgoing[node.pk]]
 
     def chains(self, source, target, max_hops=MAX_HOPS, limit=MAX_CHAINS):
-        """Simple paths from source to target: fewest hops first, then strongest evidence."""
+        """Simple paths from source to target that carry an effect, fewest hops first, then
+        strongest evidence; then those a "does not change" step stops, in the same order."""
         if source.pk == target.pk:
             return []
         # Hops from each node to the target, so the search only follows arrows that can arrive.
@@ -278,6 +362,8 @@ class Graph:
             found += same_length
             if len(found) >= limit or budget[0] < 0:
                 break
+        # Routes that a "does not change" step stops carry nothing: they come last.
+        found.sort(key=lambda chain: not chain.carries)
         return found[:limit]
 
     def layout(self, sweeps=8):

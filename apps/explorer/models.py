@@ -1,10 +1,14 @@
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import reversion
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from apps.core.links import LinkTargets
 from apps.core.models import (
@@ -16,7 +20,7 @@ from apps.core.models import (
     json_list_contains,
 )
 
-from .graph import Graph
+from .graph import Graph, Layout
 
 
 class Kind(models.TextChoices):
@@ -366,3 +370,67 @@ class EdgeReference(models.Model):
 
     def __str__(self):
         return f"{self.edge}: {self.reference.key}"
+
+
+class DiagramLayout(models.Model):
+    """Where the diagram puts every box and arrow, for one shape of the graph.
+
+    Laying the map out (ordering columns to keep crossings low, routing arrows) costs far more
+    than drawing it, so it is worked out when the graph changes, once the change is committed,
+    and stored; pages only read it, and highlighting and filtering reuse it.
+    """
+
+    digest = models.CharField(max_length=64, unique=True, help_text="Graph.shape_digest()")
+    data = models.JSONField(help_text="Layout.as_data()")
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "diagram layout"
+
+    def __str__(self):
+        return f"Layout {self.digest[:12]} ({self.computed_at:%Y-%m-%d %H:%M})"
+
+    @classmethod
+    def for_graph(cls, graph):
+        """The stored layout of `graph`. One a change made outside the site's own saves left
+        unlaid (a script's bulk update, say) is worked out once, here, and kept."""
+        digest = graph.shape_digest()
+        try:
+            return Layout.from_data(graph, stored_layout(digest))
+        except cls.DoesNotExist:
+            layout = graph.layout()
+            cls.objects.get_or_create(digest=digest, defaults={"data": layout.as_data()})
+            return layout
+
+
+@functools.lru_cache(maxsize=8)
+def stored_layout(digest):
+    """A stored layout's data. Kept in memory once read: a digest names one shape of the graph,
+    so what it names never changes. (A miss raises, and lru_cache keeps no exceptions.)"""
+    data = DiagramLayout.objects.filter(digest=digest).values_list("data", flat=True).first()
+    if data is None:
+        raise DiagramLayout.DoesNotExist(digest)
+    return data
+
+
+def lay_out_the_map():
+    """Store the layouts of the map as readers see it (published nodes) and as editors see it
+    (drafts too), and forget the others."""
+    digests = []
+    for nodes in (Node.objects.published(), Node.objects.all()):
+        graph = Edge.objects.graph(nodes)
+        digest = graph.shape_digest()
+        if digest not in digests and not DiagramLayout.objects.filter(digest=digest).exists():
+            DiagramLayout.objects.create(digest=digest, data=graph.layout().as_data())
+        digests.append(digest)
+    DiagramLayout.objects.exclude(digest__in=digests).delete()
+
+
+@receiver([post_save, post_delete], sender=Node, dispatch_uid="lay-out-after-node-change")
+@receiver([post_save, post_delete], sender=Edge, dispatch_uid="lay-out-after-edge-change")
+def lay_out_after_commit(**kwargs):
+    """Lay the map out again once the change that touched it is committed: once per
+    transaction, however many nodes and arrows a load or a restore writes."""
+    connection = transaction.get_connection()
+    if not any(entry[1] is lay_out_the_map for entry in connection.run_on_commit):
+        transaction.on_commit(lay_out_the_map)

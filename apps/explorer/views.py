@@ -2,6 +2,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.text import Truncator
 from django.views.decorators.vary import vary_on_headers
 
 from apps.core.models import Tier
@@ -9,7 +10,7 @@ from apps.core.readers import editor_context, remember_tier, remembered_tier, vi
 
 from .forms import PathForm
 from .graph import COLUMNS
-from .models import Edge, Kind, Node, NodeText
+from .models import DiagramLayout, Edge, Kind, Node, NodeText
 
 
 def with_query(url, **params):
@@ -19,7 +20,7 @@ def with_query(url, **params):
 
 def map_context(graph, link_params=None):
     """The diagram and what every page of the explorer shows around it."""
-    layout = graph.layout()
+    layout = DiagramLayout.for_graph(graph)
     link_params = link_params or {}
     for placed in layout.nodes:
         placed.url = with_query(placed.node.get_absolute_url(), **link_params)
@@ -32,12 +33,14 @@ def filtered_map(request, graph, selected=None):
     modality = graph.by_slug.get(requested)
     if modality is not None and modality.kind != Kind.MODALITY:
         modality = None
+    visible = graph.reachable_from(modality) if modality is not None else None
+    unreached = None
+    if visible is not None and selected is not None and selected.pk not in visible:
+        # Showing the selected box under "only what … reaches" would say that it is reached.
+        unreached, modality, visible = modality, None, None
     context = map_context(graph, {"modality": modality and modality.slug})
     layout = context["layout"]
-    if modality is not None:
-        visible = graph.reachable_from(modality)
-        if selected is not None:
-            visible.add(selected.pk)
+    if visible is not None:
         layout.show_only(visible)
     if selected is not None:
         touching = graph.touching(selected)
@@ -49,7 +52,13 @@ def filtered_map(request, graph, selected=None):
     base = selected.get_absolute_url() if selected else reverse("explorer:explorer")
     context.update(
         modality=modality,
-        unknown_modality=requested if requested and modality is None else "",
+        # Cut, so a long made-up value cannot stretch the page.
+        unknown_modality=(
+            Truncator(requested).chars(60)
+            if requested and modality is None and not unreached
+            else ""
+        ),
+        unreached_modality=unreached,
         filters=[
             {"label": "All exercise", "url": base, "current": modality is None},
             *(
@@ -181,6 +190,7 @@ def paths(request):
                 **{"from": source.slug, "to": target.slug, "chain": index if index > 1 else ""},
             )
             chain.steps = [(edge, graph.by_id[edge.target_id]) for edge in chain.edges]
+            chain.summary = chain.verdict(graph.by_id)
         if chosen is not None:
             context["layout"].highlight(
                 set(chosen.node_ids), {edge.pk for edge in chosen.edges}, selected_id=None

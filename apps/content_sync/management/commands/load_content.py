@@ -16,7 +16,7 @@ from apps.content_sync.sync import (
     unsynced_changes,
 )
 from apps.core.models import Reference
-from apps.explorer.models import Edge, EdgeReference, Node, NodeText
+from apps.explorer.models import Edge, EdgeReference, Node, NodeText, lay_out_the_map
 
 ARTICLE_FIELDS = ("title", "summary", "status", "last_reviewed", "next_review")
 TIER_FIELDS = ("body_markdown", "body_html", "toc_html", "reading_minutes", "position")
@@ -56,6 +56,9 @@ class Command(ContentSyncCommand):
             ) from errors
 
         tally = self.load(content, content_dir, discard_admin_edits)
+        # A load that changed the map laid it out as it committed; this also lays out a map
+        # that no change has touched since the database was made or migrated.
+        lay_out_the_map()
 
         for kind in KINDS:
             counts = tally[kind]
