@@ -97,7 +97,7 @@ def make_node(slug, kind="signal", name=None, aliases=(), texts=None):
 def make_edge(source, target, references=(), **fields):
     from apps.explorer.models import Edge, EdgeReference
 
-    values = {"effect": "increases", "grade": "A", "evidence": "human"}
+    values = {"effect": "increases", "grade": "A", "evidence": "human", "timing": "acute"}
     values.update(fields)
     values.setdefault("mechanism", f"{source.name} changes {target.name}.")
     edge = Edge.objects.create(source=source, target=target, **values)

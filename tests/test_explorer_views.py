@@ -68,7 +68,7 @@ def test_deep_link_renders_the_same_state_as_the_htmx_swap(client):
     assert re.search(r'id="node-switch-0" class="node kind-signal is-selected"', full)
     assert re.search(r'id="node-sensor-0" class="node kind-signal is-active"', full)
     assert re.search(r'id="node-result-0" class="node kind-outcome is-dimmed"', full)
-    assert '<h2 id="panel-heading" class="panel-title">Switch 0</h2>' in full
+    assert '<h2 id="panel-heading" class="panel-title" tabindex="-1">Switch 0</h2>' in full
     assert "<title>Switch 0 · Mechanism explorer · Exercise Signals</title>" in full
 
 
@@ -220,7 +220,12 @@ def test_comparison_is_built_from_the_graph(client):
     switch_row = re.search(
         r"<tr>\s*<th scope=\"row\"><a[^>]*>Switch 0</a></th>(.*?)</tr>", html, re.S
     )
-    assert "no direct arrow" in switch_row.group(1)
+    # no arrow of its own: the strongest chain that reaches it, linked to that chain
+    assert "raises" in switch_row.group(1)
+    assert (
+        '<a class="route" href="/explorer/paths/?from=exercise-0&amp;to=switch-0">via 2 steps'
+        in (switch_row.group(1))
+    )
     # change the graph and the table follows
     Edge.objects.filter(source=nodes["exercise"], target=nodes["sensor"]).update(
         effect="decreases", grade="B"

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from apps.articles.models import Article
 from apps.content_sync.writers import section_heading
 from apps.core.models import Reference
-from apps.explorer.models import Edge, EdgeReference, Node
+from apps.explorer.models import Edge, EdgeReference, Node, Walk
 from tests.conftest import VALID_ARTICLE, make_node, make_reference, node_file
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +42,7 @@ def files(root):
 
 def clear_content():
     """An empty database, as on a fresh machine (rows that cite go before what they cite)."""
+    Walk.objects.all().delete()
     Edge.objects.all().delete()
     Article.objects.all().delete()
     Node.objects.all().delete()
@@ -75,12 +76,26 @@ def snapshot():
     edges = [
         (
             edge.source.slug, edge.target.slug, edge.effect, edge.grade, edge.evidence,
-            edge.brief_id, edge.mechanism, edge.caveat, edge.section,
+            edge.timing, edge.brief_id, edge.mechanism, edge.caveat, edge.section,
             list(edge.cited.order_by("position").values_list("reference__key", flat=True)),
         )
         for edge in Edge.objects.select_related("source", "target").order_by("position")
     ]  # fmt: skip
-    return {"references": references, "articles": articles, "nodes": nodes, "edges": edges}
+    walks = [
+        (
+            walk.slug, walk.title, walk.summary, walk.status,
+            [(step.edge.source.slug, step.edge.target.slug, step.fundamentals, step.intermediate,
+              step.academic) for step in walk.steps.select_related("edge__source", "edge__target")],
+        )
+        for walk in Walk.objects.order_by("slug")
+    ]  # fmt: skip
+    return {
+        "references": references,
+        "articles": articles,
+        "nodes": nodes,
+        "edges": edges,
+        "walks": walks,
+    }
 
 
 # 1. The project's own content ------------------------------------------------------------------

@@ -15,8 +15,9 @@ NODES = {node.slug: node for node in CONTENT.nodes}
 EDGES = {(edge.source, edge.target): edge for edge in CONTENT.edges}
 
 # Brief row -> the arrows that carry it, with the brief's grade for each. Where the brief gives
-# two grades (E6 "C (pathway), B (human mRNA)", E19 "B (release), C/D (HPA)", E21 "B/C",
-# E23 "A/B", E27 "A/B"), each arrow carries the part of the claim it stands for.
+# two grades (E6 "C (pathway), B (human mRNA)", E19 "B (release), C/D (HPA)", E21 "B/C"),
+# each arrow carries the part of the claim it stands for; where it gives one claim two grades
+# (E23 "A/B", E27 "A/B"), the arrow carries the weaker, and its caveat says why.
 BRIEF = {
     "E1": [("hiit", "energy-stress", "A"), ("endurance-training", "energy-stress", "A"),
            ("resistance-training", "energy-stress", "A"), ("energy-stress", "ampk", "A")],
@@ -50,14 +51,14 @@ BRIEF = {
     "E20": [("resistance-training", "myostatin", "B")],
     "E21": [("resistance-training", "decorin", "B"), ("decorin", "myostatin", "C")],
     "E22": [("endurance-training", "myonectin", "C"), ("myonectin", "fatty-acid-uptake", "C")],
-    "E23": [("mechanical-tension", "mtorc1", "B"), ("mtorc1", "muscle-protein-synthesis", "A"),
+    "E23": [("mechanical-tension", "mtorc1", "B"), ("mtorc1", "muscle-protein-synthesis", "B"),
             ("muscle-protein-synthesis", "hypertrophy", "B")],
     "E24": [("resistance-training", "testosterone", "A"),
             ("resistance-training", "growth-hormone", "A")],
     "E25": [("testosterone", "hypertrophy", "A"), ("growth-hormone", "hypertrophy", "A")],
     "E26": [("endurance-training", "testosterone", "B")],
-    "E27": [("hiit", "cortisol", "A"), ("endurance-training", "cortisol", "A"),
-            ("resistance-training", "cortisol", "A"), ("brain-hpa-axis", "cortisol", "A")],
+    "E27": [("hiit", "cortisol", "B"), ("endurance-training", "cortisol", "B"),
+            ("resistance-training", "cortisol", "B"), ("brain-hpa-axis", "cortisol", "B")],
     "E28": [("hiit", "catecholamines", "A"), ("endurance-training", "catecholamines", "A"),
             ("resistance-training", "catecholamines", "A"),
             ("catecholamines", "adipose-tissue", "A"),
@@ -167,3 +168,9 @@ def test_no_alias_names_the_opposite_of_its_node():
     assert "insulin resistance" not in [
         alias.lower() for alias in nodes["insulin-sensitivity"].aliases
     ]
+
+
+def test_every_arrow_says_when_its_effect_is_seen():
+    assert [(e.source, e.target) for e in CONTENT.edges if not e.timing] == []
+    unclear = [e for e in CONTENT.edges if "Time course unclear" in e.caveat]
+    assert all(edge.timing for edge in unclear)

@@ -114,13 +114,16 @@ EDGE = """\
         (EDGE.replace("grade: B", "grade: E"), 5, "grade “E” must be one of A, B, C, D"),
         (EDGE.replace("increases", "boosts"), 4, "effect “boosts” must be one of"),
         (EDGE.replace("evidence: human", "evidence: anecdote"), 6, "evidence “anecdote”"),
+        (EDGE.replace("evidence: human", "evidence: human\n  timing: sometimes"), 7,
+         "timing “sometimes” must be one of acute, training, both"),
         (EDGE.replace("references: [alpha2020]", "references: alpha2020"), 8,
          "references must be a list of keys"),
         (EDGE.replace("  mechanism: A sentence.\n", "  mechanism: A sentence.\n  source: me\n"),
          8, "unknown edge field “source”"),
     ],
     ids=["unknown-target", "unknown-source", "unknown-reference", "self-loop", "missing-grade",
-         "bad-grade", "bad-effect", "bad-evidence", "references-not-a-list", "unknown-field"],
+         "bad-grade", "bad-effect", "bad-evidence", "bad-timing", "references-not-a-list",
+         "unknown-field"],
 )  # fmt: skip
 def test_a_bad_edge_names_file_and_line_and_changes_nothing(content_dir, edge, where, message):
     load(content_dir)

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from apps.articles.models import Article
 from apps.core.models import Reference
-from apps.explorer.models import Node
+from apps.explorer.models import Node, Walk
 from tests.conftest import make_reference
 from tests.test_editors import editor_client, form_data
 
@@ -162,7 +162,8 @@ def test_whatever_the_admin_accepts_loads_again(real_content_dir):
     assert client.post(url, data).status_code == 302
     call_command("export_content", content_dir=real_content_dir, stdout=StringIO())
 
-    Article.objects.all().delete()  # an empty database, as on a new machine
+    Walk.objects.all().delete()  # an empty database, as on a new machine
+    Article.objects.all().delete()
     Node.objects.all().delete()
     Reference.objects.all().delete()
     call_command("load_content", content_dir=real_content_dir, stdout=StringIO())

@@ -58,30 +58,68 @@ def test_the_older_database_needed_the_moves(upgraded):
     assert "content_sync.0001_initial" in migrated
 
 
-def test_every_page_is_served_byte_for_byte_as_before(upgraded):
+# The explorer's pages were redrawn on purpose after 738d8f8 (issue 11: the map's markup, its
+# filters, chains and comparison), so only their status and headers are compared with before.
+REDRAWN = ("/explorer/",)
+# Tables that gained a column since (the arrow's time course): their row counts are compared,
+# and the fields of their rows through the history's versions below.
+WIDENED = {"explorer_edge"}
+# Tables whose rows change on purpose, in the app labels of the models that moved.
+RELABELLED_TABLES = {"django_content_type", "reversion_version"}
+
+
+def test_every_page_is_served_as_before(upgraded):
     before, after, _ = upgraded
     assert len(before["pages"]) > 500  # every article, node and tier, and their htmx swaps
-    changed = [url for url, page in before["pages"].items() if after["pages"].get(url) != page]
+    changed = [
+        url
+        for url, page in before["pages"].items()
+        if not url.startswith(REDRAWN) and after["pages"].get(url) != page
+    ]
     assert changed == []
+    assert any(not url.startswith(REDRAWN) for url in before["pages"])
+    served_differently = [
+        url
+        for url, page in before["pages"].items()
+        if (page["status"], page["headers"])
+        != (after["pages"][url]["status"], after["pages"][url]["headers"])
+    ]
+    assert served_differently == []
+
+
+# Tables that new models add rows to: their content types and permissions, and the Editors
+# group's permissions (editors.0005 lets it edit the guided walks added since).
+GROWN = {"django_content_type", "auth_permission", "auth_group_permissions"}
 
 
 def test_every_row_is_kept(upgraded):
     before, after, _ = upgraded
-    assert {table: held["rows"] for table, held in after["tables"].items()} == {
-        table: held["rows"] for table, held in before["tables"].items()
+    counts_before = {table: held["rows"] for table, held in before["tables"].items()}
+    counts_after = {table: after["tables"][table]["rows"] for table in before["tables"]}
+    assert {t: n for t, n in counts_after.items() if t not in GROWN} == {
+        t: n for t, n in counts_before.items() if t not in GROWN
     }
-    # Two tables change on purpose, in the app labels of the models that moved; tested below.
-    kept = set(before["tables"]) - {"django_content_type", "reversion_version"}
+    assert all(counts_after[table] >= counts_before[table] for table in GROWN)
+    kept = set(before["tables"]) - RELABELLED_TABLES - WIDENED - GROWN
     assert [
         table for table in sorted(kept) if after["tables"][table] != before["tables"][table]
     ] == []
 
 
 def test_every_version_of_the_history_reads_as_before(upgraded):
+    """Every version holds what it held; a field added since reads as its empty default."""
     before, after, _ = upgraded
     assert len(before["versions"]) > 500
     assert {v["user"] for v in before["versions"].values()} == {None, "alice"}
-    assert after["versions"] == before["versions"]
+    assert after["versions"].keys() == before["versions"].keys()
+    for pk, version in before["versions"].items():
+        read_now = after["versions"][pk]
+        assert {name: read_now["fields"][name] for name in version["fields"]} == version["fields"]
+        added = set(read_now["fields"]) - set(version["fields"])
+        assert {read_now["fields"][name] for name in added} <= {"''"}, pk
+        assert {key: read_now[key] for key in version if key != "fields"} == {
+            key: value for key, value in version.items() if key != "fields"
+        }
 
 
 def test_the_editor_signs_in_with_the_same_permissions_under_the_new_labels(upgraded):
@@ -94,7 +132,9 @@ def test_the_editor_signs_in_with_the_same_permissions_under_the_new_labels(upgr
         return f"{moved.split('.')[0]}.{codename}" if moved else permission
 
     assert after["editor"]["admin_index"] == 200
-    assert after["editor"]["permissions"] == sorted(
-        relabelled(permission) for permission in before["editor"]["permissions"]
-    )
+    kept = {relabelled(permission) for permission in before["editor"]["permissions"]}
+    assert kept <= set(after["editor"]["permissions"])
     assert "core.change_reference" in after["editor"]["permissions"]
+    # What editors may do since: edit the guided walks added to the map later.
+    added = set(after["editor"]["permissions"]) - kept
+    assert {permission.split("_", 1)[1] for permission in added} <= {"walk", "walkstep"}

@@ -16,7 +16,7 @@ import yaml
 
 from apps.core.models import Status, Tier, normalise_reference, reference_problems
 from apps.core.rendering import find_line, render_markdown
-from apps.explorer.models import Effect, Evidence, Grade, Kind
+from apps.explorer.models import Effect, Evidence, Grade, Kind, Timing
 
 REFERENCES_FILE = "references.toml"
 ARTICLES_DIR = "articles"
@@ -386,7 +386,7 @@ def _body_errors(text, first_line, shown, reference_keys, node_slugs):
 NODE_FIELDS = ("name", "kind")
 NODE_OPTIONAL = ("label", "aliases", "last_reviewed", *EDITORIAL_FIELDS)
 EDGE_REQUIRED = ("from", "to", "effect", "grade", "evidence", "mechanism", "references")
-EDGE_OPTIONAL = ("caveat", "brief")
+EDGE_OPTIONAL = ("timing", "caveat", "brief")
 BRIEF_ID = re.compile(r"^E[1-9][0-9]?$")
 # "# --- Heading ----": the arrows below it, until the next heading, are filed under it.
 SECTION_HEADING = re.compile(r"^# --- (?P<title>.*?)\s*-*\s*$")
@@ -420,6 +420,7 @@ class EdgeSource:
     caveat: str = ""
     brief_id: str = ""
     section: str = ""
+    timing: str = ""
 
 
 def read_graph(root: Path, reference_keys):
@@ -559,6 +560,7 @@ def _read_edges(path, shown, node_slugs, reference_keys):
                     caveat=" ".join((item.get("caveat") or "").split()),
                     brief_id=item.get("brief") or "",
                     section=section,
+                    timing=item.get("timing") or "",
                 )
             )
     if errors:
@@ -580,7 +582,12 @@ def _edge_problems(item, node_slugs, reference_keys):
             problems.append((end, f"unknown node “{slug}” (no nodes/{slug}.md)"))
     if "from" in item and item.get("from") == item.get("to"):
         problems.append(("to", f"edge from “{item['from']}” to itself"))
-    choices = {"effect": Effect.values, "grade": Grade.values, "evidence": Evidence.values}
+    choices = {
+        "effect": Effect.values,
+        "grade": Grade.values,
+        "evidence": Evidence.values,
+        "timing": Timing.values,
+    }
     for name, allowed in choices.items():
         if name in item and item[name] not in allowed:
             problems.append((name, f"{name} “{item[name]}” must be one of {', '.join(allowed)}"))
@@ -604,12 +611,144 @@ def _edge_problems(item, node_slugs, reference_keys):
     return problems
 
 
+# Guided walks: explorer/walks/<slug>.yaml, each a route through the map's arrows.
+
+WALKS_DIR = "walks"
+WALK_FIELDS = ("title", "summary", "steps")
+WALK_OPTIONAL = ("last_reviewed", *EDITORIAL_FIELDS)
+STEP_FIELDS = ("from", "to", *(tier.value for tier in Tier))
+WALK_LIMITS = {"title": 80, "summary": 300}
+
+
+@dataclass
+class StepSource:
+    line: int
+    source: str
+    target: str
+    texts: dict[str, str]  # tier -> one line of plain text
+
+
+@dataclass
+class WalkSource:
+    path: str
+    slug: str
+    title: str
+    summary: str
+    steps: list[StepSource]
+    status: str = Status.PUBLISHED
+    last_reviewed: datetime.date | None = None
+    next_review: datetime.date | None = None
+
+
+def read_walks(root: Path, edge_pairs):
+    """The guided walks in content/explorer/walks/, or ContentErrors naming every problem.
+
+    `edge_pairs` holds (from, to) of every arrow: a step must be one of them."""
+    errors, walks = [], []
+    for path in sorted((root / GRAPH_DIR / WALKS_DIR).glob("*.yaml")):
+        shown = _display(path, root)
+        try:
+            walks.append(_read_walk(path, shown, edge_pairs))
+        except ContentErrors as error:
+            errors.extend(error.errors)
+    if errors:
+        raise ContentErrors(errors)
+    return walks
+
+
+def _read_walk(path, shown, edge_pairs):
+    if not SLUG.match(path.stem):
+        raise ContentErrors(
+            [ContentError(shown, 1, f"file name “{path.name}” must be a slug such as my-walk")]
+        )
+    try:
+        data, document = _parse_yaml(path.read_text(encoding="utf-8"), shown)
+    except ContentError as error:
+        raise ContentErrors([error]) from error
+    if not isinstance(data, dict):
+        raise ContentErrors([ContentError(shown, 1, "a walk must be a set of key: value pairs")])
+    key_lines = _key_lines(document, 0)
+    errors = [
+        ContentError(shown, 1, f"walk is missing “{name}”")
+        for name in WALK_FIELDS
+        if name not in data
+    ]
+    errors += [
+        ContentError(shown, key_lines[name], f"unknown walk field “{name}”")
+        for name in data
+        if name not in WALK_FIELDS + WALK_OPTIONAL
+    ]
+    for name, limit in WALK_LIMITS.items():
+        value = data.get(name)
+        if name in data and not (isinstance(value, str) and value.strip()):
+            errors.append(ContentError(shown, key_lines[name], f"{name} must be text"))
+        elif isinstance(value, str) and len(value) > limit:
+            message = f"{name} is {len(value)} characters long; at most {limit}"
+            errors.append(ContentError(shown, key_lines[name], message))
+    errors += editorial_errors(data, key_lines, shown)
+    steps = []
+    if "steps" in data:
+        items = data["steps"]
+        if not (isinstance(items, list) and items):
+            errors.append(ContentError(shown, key_lines["steps"], "steps must be a list of arrows"))
+            items = []
+        step_nodes = next(value for key, value in document.value if key.value == "steps")
+        for item, item_node in zip(items, getattr(step_nodes, "value", []), strict=False):
+            line = item_node.start_mark.line + 1
+            step, step_errors = _read_step(item, item_node, line, shown, edge_pairs)
+            errors += step_errors
+            if step is not None:
+                steps.append(step)
+    if errors:
+        raise ContentErrors(errors)
+    return WalkSource(
+        path=shown,
+        slug=path.stem,
+        title=" ".join(data["title"].split()),
+        summary=" ".join(data["summary"].split()),
+        steps=steps,
+        status=data.get("status", Status.PUBLISHED),
+        last_reviewed=data.get("last_reviewed"),
+        next_review=data.get("next_review"),
+    )
+
+
+def _read_step(item, item_node, line, shown, edge_pairs):
+    """(StepSource or None, [ContentError]) for one step of a walk."""
+    if not isinstance(item, dict):
+        return None, [ContentError(shown, line, "each step must be a set of key: value pairs")]
+    key_lines = _key_lines(item_node, 0)
+    errors = [
+        ContentError(shown, line, f"step is missing “{name}”")
+        for name in STEP_FIELDS
+        if name not in item
+    ]
+    errors += [
+        ContentError(shown, key_lines[name], f"unknown step field “{name}”")
+        for name in item
+        if name not in STEP_FIELDS
+    ]
+    for tier in Tier:
+        value = item.get(tier.value)
+        if tier.value in item and not (isinstance(value, str) and value.strip()):
+            errors.append(ContentError(shown, key_lines[tier.value], f"{tier.value} must be text"))
+    pair = (item.get("from"), item.get("to"))
+    if "from" in item and "to" in item and pair not in edge_pairs:
+        message = f"the map has no arrow from “{pair[0]}” to “{pair[1]}”"
+        errors.append(ContentError(shown, key_lines["from"], message))
+    if errors:
+        return None, errors
+    texts = {tier.value: " ".join(item[tier.value].split()) for tier in Tier}
+    return StepSource(line=line, source=pair[0], target=pair[1], texts=texts), []
+
+
 @dataclass
 class Content:
     references: list
     nodes: list
     edges: list
     articles: list
+    walks: list = field(default_factory=list)
 
 
 def read_content(root: Path):
@@ -619,4 +758,5 @@ def read_content(root: Path):
     nodes, edges = read_graph(root, reference_keys)
     node_slugs = {node.slug for node in nodes}
     articles = read_articles(root, reference_keys, node_slugs)
-    return Content(references, nodes, edges, articles)
+    walks = read_walks(root, {(edge.source, edge.target) for edge in edges})
+    return Content(references, nodes, edges, articles, walks)

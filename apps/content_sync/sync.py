@@ -14,16 +14,17 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.base import DeserializationError
 from django.db import connection
+from django.db.models import Prefetch
 from django.utils import timezone
 from reversion.models import Revision
 
 from apps.articles.models import Article, ArticleTier
 from apps.core.models import Reference
-from apps.explorer.models import Edge, EdgeReference, Node, NodeText
+from apps.explorer.models import Edge, EdgeReference, Node, NodeText, Walk, WalkStep
 
 from .models import ContentSync, digest
-from .readers import ARTICLES_DIR, EDGES_FILE, GRAPH_DIR, NODES_DIR, REFERENCES_FILE
-from .writers import article_text, edges_text, node_text, references_text
+from .readers import ARTICLES_DIR, EDGES_FILE, GRAPH_DIR, NODES_DIR, REFERENCES_FILE, WALKS_DIR
+from .writers import article_text, edges_text, node_text, references_text, walk_text
 
 EDGES_PATH = Path(GRAPH_DIR) / EDGES_FILE
 LOAD_COMMENT = "Loaded from"  # how load_content's revisions start
@@ -46,6 +47,12 @@ def content_files():
         for edge in Edge.objects.select_related("source", "target").order_by("position")
     ]
     files[EDGES_PATH] = edges_text(edges)
+    steps = WalkStep.objects.select_related("edge__source", "edge__target").order_by("position")
+    for walk in Walk.objects.prefetch_related(Prefetch("steps", queryset=steps)).order_by("slug"):
+        files[walk_path(walk)] = walk_text(
+            walk,
+            [(step, step.edge.source.slug, step.edge.target.slug) for step in walk.steps.all()],
+        )
     return files
 
 
@@ -55,6 +62,10 @@ def article_path(article):
 
 def node_path(node):
     return Path(GRAPH_DIR) / NODES_DIR / f"{node.slug}.md"
+
+
+def walk_path(walk):
+    return Path(GRAPH_DIR) / WALKS_DIR / f"{walk.slug}.yaml"
 
 
 def content_path(row):
@@ -69,6 +80,10 @@ def content_path(row):
         return node_path(row.node)
     if isinstance(row, Edge | EdgeReference):
         return EDGES_PATH
+    if isinstance(row, Walk):
+        return walk_path(row)
+    if isinstance(row, WalkStep):
+        return walk_path(row.walk)
     if isinstance(row, Reference):
         return Path(REFERENCES_FILE)
     raise TypeError(f"{type(row).__name__} is not stored in content/")

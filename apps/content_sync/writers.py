@@ -139,6 +139,7 @@ def edges_text(edges):
                 "effect": edge.effect,
                 "grade": edge.grade,
                 "evidence": edge.evidence,
+                "timing": edge.timing,
                 "brief": edge.brief_id,
                 "mechanism": edge.mechanism,
                 "caveat": edge.caveat,
@@ -147,3 +148,20 @@ def edges_text(edges):
             lines.append(f"references: {yaml_value(references)}")
             text += "\n- " + "\n  ".join(lines) + "\n"
     return text
+
+
+def walk_text(walk, steps):
+    """A guided walk's file. `steps`: (WalkStep, from slug, to slug), in order."""
+    fields = {
+        "title": walk.title,
+        "summary": walk.summary,
+        "status": walk.status,
+        "last_reviewed": walk.last_reviewed,
+        "next_review": walk.next_review,
+    }
+    lines = [f"{name}: {yaml_value(value)}" for name, value in fields.items() if value]
+    lines.append("steps:")
+    for step, source, target in steps:
+        lines += [f"  - from: {yaml_value(source)}", f"    to: {yaml_value(target)}"]
+        lines += [f"    {tier.value}: {yaml_value(step.text(tier))}" for tier in Tier]
+    return "\n".join(lines) + "\n"

@@ -179,13 +179,16 @@ class Layout:
     font_size: int = FONT_SIZE
     by_node_id: dict = field(default_factory=dict)
 
-    def show_only(self, node_ids):
-        """Hide every node outside node_ids, and every edge that leaves that set."""
+    def show_only(self, node_ids, edge_ids=None):
+        """Hide every node outside node_ids, every edge that leaves that set and, given
+        edge_ids, every edge outside those."""
         for placed in self.nodes:
             placed.hidden = placed.node.pk not in node_ids
         for placed in self.edges:
             placed.hidden = not (
-                placed.edge.source_id in node_ids and placed.edge.target_id in node_ids
+                placed.edge.source_id in node_ids
+                and placed.edge.target_id in node_ids
+                and (edge_ids is None or placed.edge.pk in edge_ids)
             )
 
     def highlight(self, node_ids, edge_ids, selected_id=None):
@@ -301,6 +304,10 @@ class Graph:
             [[edge.pk, edge.source_id, edge.target_id] for edge in self.edges],
         ]
         return hashlib.sha256(json.dumps(shape).encode()).hexdigest()
+
+    def limited_to(self, timings):
+        """The same map with only the arrows whose time course is one of `timings`."""
+        return Graph(self.nodes, [edge for edge in self.edges if edge.timing in timings])
 
     def of_kind(self, *kinds):
         return [node for node in self.nodes if node.kind in kinds]

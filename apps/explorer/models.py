@@ -72,6 +72,19 @@ class Evidence(models.TextChoices):
     CELL = "cell", "cell"
 
 
+class Timing(models.TextChoices):
+    """When an arrow's effect is seen: exercise endocrinology turns on the difference."""
+
+    ACUTE = "acute", "after one session (minutes to hours)"
+    TRAINING = "training", "with training (weeks of regular exercise)"
+    BOTH = "both", "both after one session and with training"
+
+    @classmethod
+    def shown_at(cls, choice):
+        """The timings an arrow may have to be shown when a reader asks for `choice`."""
+        return {cls.ACUTE: {cls.ACUTE, cls.BOTH}, cls.TRAINING: {cls.TRAINING, cls.BOTH}}[choice]
+
+
 class NodeQuerySet(EditorialQuerySet):
     def names(self):
         return dict(self.values_list("slug", "name"))
@@ -101,6 +114,13 @@ class NodeQuerySet(EditorialQuerySet):
         return found.annotate(starts=starts).order_by("starts", "name")
 
 
+@functools.lru_cache(maxsize=4096)
+def node_url(slug):
+    """A node's page. An explorer page links to every node, often more than once, and reverse()
+    is slow next to the rest of drawing a link; a slug's URL never changes while the site runs."""
+    return reverse("explorer:node", args=[slug])
+
+
 @reversion.register(follow=["texts"])
 class Node(Editorial):
     """A place on the map: an exercise, a signal, a messenger, a tissue or an outcome."""
@@ -124,7 +144,7 @@ class Node(Editorial):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("explorer:node", args=[self.slug])
+        return node_url(self.slug)
 
     @property
     def diagram_label(self):
@@ -289,6 +309,13 @@ class Edge(models.Model):
     effect = models.CharField(max_length=20, choices=Effect.choices)
     grade = models.CharField(max_length=1, choices=Grade.choices)
     evidence = models.CharField("kind of evidence", max_length=10, choices=Evidence.choices)
+    timing = models.CharField(
+        "time course",
+        max_length=10,
+        choices=Timing.choices,
+        help_text="When the effect is seen. Where the sources leave it unclear, say so in the "
+        "caveat.",
+    )
     mechanism = models.TextField(help_text="One sentence: how the source changes the target.")
     caveat = models.TextField(blank=True)
     brief_id = models.CharField(
@@ -352,6 +379,10 @@ class Edge(models.Model):
         return Grade(self.grade).meaning
 
     @property
+    def timing_label(self):
+        return Timing(self.timing).label if self.timing else "time course not recorded"
+
+    @property
     def effect_symbol(self):
         return Effect(self.effect).symbol
 
@@ -370,6 +401,57 @@ class EdgeReference(models.Model):
 
     def __str__(self):
         return f"{self.edge}: {self.reference.key}"
+
+
+@reversion.register(follow=["steps"])
+class Walk(Editorial):
+    """A guided walk: a short route through the map, one arrow at a time, told at each depth."""
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=80)
+    summary = models.TextField(max_length=300)
+
+    objects = EditorialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("explorer:walk", args=[self.slug])
+
+
+@reversion.register()
+class WalkStep(models.Model):
+    """One step of a walk: an arrow of the map, with a sentence or two at each depth."""
+
+    walk = models.ForeignKey(Walk, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField()
+    # An arrow a walk uses cannot be deleted until the walk stops using it.
+    edge = models.ForeignKey(Edge, on_delete=models.PROTECT, related_name="walk_steps")
+    fundamentals = models.TextField()
+    intermediate = models.TextField()
+    academic = models.TextField()
+
+    class Meta:
+        ordering = ["walk", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["walk", "position"], name="one_step_per_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.walk}: step {self.position + 1}"
+
+    def save(self, *args, **kwargs):
+        # One line each, as the walk's file stores them.
+        for tier in Tier:
+            setattr(self, tier.value, " ".join(getattr(self, tier.value).split()))
+        super().save(*args, **kwargs)
+
+    def text(self, tier):
+        return getattr(self, Tier(tier).value)
 
 
 class DiagramLayout(models.Model):

@@ -1,5 +1,7 @@
+from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.text import Truncator
@@ -10,7 +12,7 @@ from apps.core.readers import editor_context, remember_tier, remembered_tier, vi
 
 from .forms import PathForm
 from .graph import COLUMNS
-from .models import DiagramLayout, Edge, Kind, Node, NodeText
+from .models import DiagramLayout, Edge, EdgeReference, Kind, Node, NodeText, Timing, Walk
 
 
 def with_query(url, **params):
@@ -27,23 +29,65 @@ def map_context(graph, link_params=None):
     return {"graph": graph, "layout": layout}
 
 
+# The time-course choices a reader can make, with the words their links show.
+TIMING_CHOICES = [
+    (None, "Any time course"),
+    (Timing.ACUTE, "After one session"),
+    (Timing.TRAINING, "With training"),
+]
+
+
+def chosen_timing(request):
+    """(the time course ?timing= asks for, or None for any; an unknown value to echo, or "")."""
+    requested = request.GET.get("timing", "")
+    if requested in (Timing.ACUTE, Timing.TRAINING):
+        return Timing(requested), ""
+    # Cut, so a long made-up value cannot stretch the page.
+    return None, Truncator(requested).chars(60)
+
+
+def timed(graph, timing):
+    """The map with only the arrows seen at `timing` (all of them for None)."""
+    return graph if timing is None else graph.limited_to(Timing.shown_at(timing))
+
+
+def timing_filters(base, timing, **params):
+    return [
+        {
+            "label": label,
+            "url": with_query(base, **params, timing=choice),
+            "current": choice == timing,
+        }
+        for choice, label in TIMING_CHOICES
+    ]
+
+
 def filtered_map(request, graph, selected=None):
-    """The map context for the explorer and node pages, with the ?modality= filter applied."""
+    """The map context for the explorer and node pages, with ?modality= and ?timing= applied.
+
+    The layout is the whole map's; the filters hide what they leave out, and `shown` is the
+    map they leave (what the panel, the reach of a modality and the list below the map use).
+    """
+    timing, unknown_timing = chosen_timing(request)
+    shown = timed(graph, timing)
     requested = request.GET.get("modality", "")
     modality = graph.by_slug.get(requested)
     if modality is not None and modality.kind != Kind.MODALITY:
         modality = None
-    visible = graph.reachable_from(modality) if modality is not None else None
+    visible = shown.reachable_from(modality) if modality is not None else None
     unreached = None
     if visible is not None and selected is not None and selected.pk not in visible:
         # Showing the selected box under "only what … reaches" would say that it is reached.
         unreached, modality, visible = modality, None, None
-    context = map_context(graph, {"modality": modality and modality.slug})
+    context = map_context(graph, {"modality": modality and modality.slug, "timing": timing})
     layout = context["layout"]
-    if visible is not None:
-        layout.show_only(visible)
+    if visible is not None or timing is not None:
+        layout.show_only(
+            visible if visible is not None else graph.by_id.keys(),
+            {edge.pk for edge in shown.edges},
+        )
     if selected is not None:
-        touching = graph.touching(selected)
+        touching = shown.touching(selected)
         layout.highlight(
             {selected.pk, *(e.source_id for e in touching), *(e.target_id for e in touching)},
             {edge.pk for edge in touching},
@@ -51,28 +95,52 @@ def filtered_map(request, graph, selected=None):
         )
     base = selected.get_absolute_url() if selected else reverse("explorer:explorer")
     context.update(
+        shown=shown,
         modality=modality,
-        # Cut, so a long made-up value cannot stretch the page.
         unknown_modality=(
             Truncator(requested).chars(60)
             if requested and modality is None and not unreached
             else ""
         ),
         unreached_modality=unreached,
+        timing=timing,
+        unknown_timing=unknown_timing,
         filters=[
-            {"label": "All exercise", "url": base, "current": modality is None},
+            {
+                "label": "All exercise",
+                "url": with_query(base, timing=timing),
+                "current": modality is None,
+            },
             *(
                 {
                     "label": node.name,
-                    "url": with_query(base, modality=node.slug),
+                    "url": with_query(base, modality=node.slug, timing=timing),
                     "current": node == modality,
                 }
                 for node in graph.of_kind(Kind.MODALITY)
             ),
         ],
-        twin=text_twin(graph, layout),
+        timing_filters=timing_filters(base, timing, modality=modality and modality.slug),
+        twin=text_twin(shown, layout),
+        announcement=announcement(shown, selected, modality, timing),
     )
     return context
+
+
+def announcement(shown, selected, modality, timing):
+    """What a screen reader hears after the map changes in place: what it now shows."""
+    said = []
+    if selected is not None:
+        into, out = len(shown.incoming[selected.pk]), len(shown.outgoing[selected.pk])
+        said.append(
+            f"{selected.name} selected: {into} arrow{pluralize(into)} into it and {out} out of it "
+            "highlighted; its panel follows the map."
+        )
+    if modality is not None:
+        said.append(f"Showing only what {modality.name} reaches.")
+    if timing is not None:
+        said.append(f"Showing arrows whose effect is seen {timing.label}.")
+    return " ".join(said) or "Showing the whole map."
 
 
 def text_twin(graph, layout):
@@ -125,7 +193,7 @@ def node(request, slug, tier=None):
     modality = context["modality"] and context["modality"].slug
     context.update(
         selected=selected,
-        panel=selected.panel(graph, chosen_tier, visitor(request)),
+        panel=selected.panel(context["shown"], chosen_tier, visitor(request)),
         **editor_context(
             request, selected, reverse("admin:explorer_node_change", args=[selected.pk])
         ),
@@ -133,7 +201,9 @@ def node(request, slug, tier=None):
             {
                 "tier": option,
                 "url": with_query(
-                    reverse("explorer:node-tier", args=[slug, option]), modality=modality
+                    reverse("explorer:node-tier", args=[slug, option]),
+                    modality=modality,
+                    timing=context["timing"],
                 ),
                 "current": option == chosen_tier,
             }
@@ -171,24 +241,41 @@ def chosen_number(request, count):
     return number if 1 <= number <= count else 1
 
 
+def chain_url(source, target, number, timing):
+    return with_query(
+        reverse("explorer:paths"),
+        **{"from": source.slug, "to": target.slug, "chain": number if number > 1 else ""},
+        timing=timing,
+    )
+
+
 @vary_on_headers("HX-Request")
 def paths(request):
     graph = visible_graph(request)
+    timing, unknown_timing = chosen_timing(request)
+    shown = timed(graph, timing)
     # A link may fill in one end ("chains from AMPK"); the form is only checked once both are sent.
     asked = "from" in request.GET and "to" in request.GET
     form = PathForm(graph, request.GET if asked else None, initial=request.GET.dict())
     context = map_context(graph)
-    context.update(form=form, chains=[], chosen=None)
+    ends = {name: request.GET.get(name, "") for name in ("from", "to")}
+    context.update(
+        form=form,
+        chains=[],
+        chosen=None,
+        timing=timing,
+        unknown_timing=unknown_timing,
+        timing_filters=timing_filters(reverse("explorer:paths"), timing, **ends),
+    )
+    if timing is not None:
+        context["layout"].show_only(graph.by_id.keys(), {edge.pk for edge in shown.edges})
     if form.is_valid():
         source, target = form.cleaned_data["source"], form.cleaned_data["target"]
-        chains = graph.chains(source, target)
+        chains = shown.chains(source, target)
         chosen = chains[chosen_number(request, len(chains)) - 1] if chains else None
         context.update(source=source, target=target, chains=chains, chosen=chosen)
-        for index, chain in enumerate(chains, start=1):
-            chain.url = with_query(
-                reverse("explorer:paths"),
-                **{"from": source.slug, "to": target.slug, "chain": index if index > 1 else ""},
-            )
+        for number, chain in enumerate(chains, start=1):
+            chain.url = chain_url(source, target, number, timing)
             chain.steps = [(edge, graph.by_id[edge.target_id]) for edge in chain.edges]
             chain.summary = chain.verdict(graph.by_id)
         if chosen is not None:
@@ -198,8 +285,36 @@ def paths(request):
     return respond(request, "explorer/paths.html", "paths-swap", context)
 
 
+def compare_cell(graph, modality, node, timing):
+    """What one kind of exercise does to one node: its own arrow if it has one; else the
+    strongest route that raises it and the strongest that lowers it (routes can disagree, and
+    showing one would hide the other); else a route that carries nothing there."""
+    edge = graph.between.get((modality.pk, node.pk))
+    if edge is not None:
+        return {"edge": edge}
+    chains = list(enumerate(graph.chains(modality, node), start=1))
+    if not chains:
+        return None
+    strongest = {}
+    for number, chain in chains:
+        direction = chain.net_effect if chain.carries else "nothing"
+        held = strongest.get(direction)
+        if held is None or (chain.grade, chain.hops) < (held[1].grade, held[1].hops):
+            strongest[direction] = (number, chain)
+    carried = [strongest[d] for d in ("raises", "lowers") if d in strongest]
+    routes = carried or [strongest["nothing"]]
+    return {
+        "routes": [
+            {"chain": chain, "url": chain_url(modality, node, number, timing)}
+            for number, chain in routes
+        ]
+    }
+
+
 def compare(request):
     graph = visible_graph(request)
+    timing, unknown_timing = chosen_timing(request)
+    shown = timed(graph, timing)
     modalities = graph.of_kind(Kind.MODALITY)
     sections = []
     for kinds, title in (
@@ -211,7 +326,7 @@ def compare(request):
         rows = [
             {
                 "node": node,
-                "cells": [graph.between.get((modality.pk, node.pk)) for modality in modalities],
+                "cells": [compare_cell(shown, modality, node, timing) for modality in modalities],
             }
             for node in graph.of_kind(*kinds)
         ]
@@ -219,5 +334,68 @@ def compare(request):
     return render(
         request,
         "explorer/compare.html",
-        {"modalities": modalities, "sections": sections},
+        {
+            "modalities": modalities,
+            "sections": sections,
+            "timing": timing,
+            "unknown_timing": unknown_timing,
+            "timing_filters": timing_filters(reverse("explorer:compare"), timing),
+        },
     )
+
+
+def walks(request):
+    """Every guided walk this visitor may read."""
+    listed = Walk.objects.visible_to(visitor(request)).annotate(step_total=Count("steps"))
+    return render(request, "explorer/walks.html", {"walks": listed})
+
+
+def step_url(walk, number):
+    if number == 1:
+        return walk.get_absolute_url()
+    return reverse("explorer:walk-step", args=[walk.slug, number])
+
+
+@vary_on_headers("HX-Request", "Cookie")
+def walk(request, slug, number=1, tier=None):
+    """One step of a guided walk: its arrow on the map, told at the reader's depth, with its
+    grade and sources. Previous and Next are links, so a walk works without JavaScript."""
+    walk = get_object_or_404(Walk.objects.visible_to(visitor(request)), slug=slug)
+    steps = list(walk.steps.select_related("edge__source", "edge__target"))
+    if not 1 <= number <= len(steps):
+        raise Http404("This walk has no such step.")
+    step = steps[number - 1]
+    graph = visible_graph(request)
+    context = map_context(graph)
+    walked = [earlier.edge for earlier in steps[:number]]
+    context["layout"].highlight(
+        {end for edge in walked for end in (edge.source_id, edge.target_id)},
+        {edge.pk for edge in walked},
+        selected_id=step.edge.target_id,
+    )
+    chosen_tier = tier or remembered_tier(request)
+    uses = EdgeReference.objects.filter(edge=step.edge).select_related("reference")
+    context.update(
+        walk=walk,
+        steps=[(index, step_url(walk, index), earlier) for index, earlier in enumerate(steps, 1)],
+        step=step,
+        edge=step.edge,
+        number=number,
+        text=step.text(chosen_tier),
+        references=list(enumerate((use.reference for use in uses), start=1)),
+        previous_url=step_url(walk, number - 1) if number > 1 else "",
+        next_url=step_url(walk, number + 1) if number < len(steps) else "",
+        tier_tabs=[
+            {
+                "tier": option,
+                "url": reverse("explorer:walk-step-tier", args=[walk.slug, number, option]),
+                "current": option == chosen_tier,
+            }
+            for option in Tier
+        ],
+        **editor_context(request, walk, reverse("admin:explorer_walk_change", args=[walk.pk])),
+    )
+    response = respond(request, "explorer/walk.html", "walk-swap", context)
+    if tier is not None:
+        remember_tier(response, tier)
+    return response

@@ -50,18 +50,31 @@
   });
 })();
 
-// After htmx replaces a region, put keyboard focus back on the element that had it (the
-// diagram node or link the reader used has the same id in the new markup), and keep the
-// map's sideways scroll on a phone.
+// After htmx replaces a region, put keyboard focus where the reader expects it: on the panel's
+// heading after choosing a box of the map, on the chosen button after filtering the map, and
+// otherwise back on the element that had it (it has the same id in the new markup). Keep the
+// map's sideways scroll on a phone, and say what changed in the map's live region.
 (function () {
   "use strict";
 
-  let focusedId = null;
+  let focusAfterSwap = null;
   let mapScroll = null;
 
-  document.addEventListener("htmx:beforeSwap", function () {
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    const source = event.detail.requestConfig && event.detail.requestConfig.elt;
     const active = document.activeElement;
-    focusedId = active && active.id && active.getAttribute("role") !== "tab" ? active.id : null;
+    const filter = source && source.closest && source.closest(".map-filter");
+    if (source && source.matches && source.matches("a.node")) {
+      focusAfterSwap = "#panel-heading";
+    } else if (filter) {
+      focusAfterSwap = filter.classList.contains("timing-filter")
+        ? '.timing-filter a[aria-current="true"]'
+        : '.map-filter:not(.timing-filter) a[aria-current="true"]';
+    } else if (active && active.id && active.getAttribute("role") !== "tab") {
+      focusAfterSwap = "#" + CSS.escape(active.id);
+    } else {
+      focusAfterSwap = null;
+    }
     const scroller = document.querySelector(".map-scroll");
     mapScroll = scroller ? scroller.scrollLeft : null;
   });
@@ -69,11 +82,66 @@
   document.addEventListener("htmx:afterSettle", function () {
     const scroller = document.querySelector(".map-scroll");
     if (scroller && mapScroll !== null) scroller.scrollLeft = mapScroll;
-    if (focusedId) {
-      const again = document.getElementById(focusedId);
-      if (again) again.focus({ preventScroll: true });
+    if (focusAfterSwap) {
+      const target = document.querySelector(focusAfterSwap);
+      if (target) target.focus({ preventScroll: focusAfterSwap !== "#panel-heading" });
     }
-    focusedId = null;
+    focusAfterSwap = null;
+    const announcer = document.getElementById("map-announcer");
+    const explorer = document.getElementById("explorer");
+    if (announcer && explorer) announcer.textContent = explorer.dataset.announce || "";
+  });
+})();
+
+// The map's boxes by keyboard: the map is one Tab stop (the selected box, or the first);
+// Up and Down move within a column, Right follows an arrow out of the box and Left an arrow
+// into it (to the nearest box at the other end), Home and End go to the first and last box.
+// Enter opens a box, as any link. Without JavaScript every box is in the Tab order, column by
+// column, top to bottom.
+(function () {
+  "use strict";
+
+  function setUpMap(svg) {
+    const boxes = Array.from(svg.querySelectorAll("a.node"));
+    if (!boxes.length) return;
+    const current = svg.querySelector('a.node[aria-current="true"]') || boxes[0];
+    boxes.forEach(function (box) { box.setAttribute("tabindex", box === current ? "0" : "-1"); });
+
+    function first(ids) {
+      const id = (ids || "").split(" ")[0];
+      return id ? document.getElementById(id) : null;
+    }
+
+    svg.addEventListener("keydown", function (event) {
+      const box = event.target.closest && event.target.closest("a.node");
+      if (!box) return;
+      const column = boxes.filter(function (other) {
+        return other.dataset.column === box.dataset.column;
+      });
+      const index = column.indexOf(box);
+      let next = null;
+      switch (event.key) {
+        case "ArrowDown": next = column[index + 1]; break;
+        case "ArrowUp": next = column[index - 1]; break;
+        case "ArrowRight": next = first(box.dataset.out); break;
+        case "ArrowLeft": next = first(box.dataset.in); break;
+        case "Home": next = boxes[0]; break;
+        case "End": next = boxes[boxes.length - 1]; break;
+        default: return;
+      }
+      event.preventDefault();
+      if (!next) return;
+      boxes.forEach(function (other) { other.setAttribute("tabindex", "-1"); });
+      next.setAttribute("tabindex", "0");
+      next.focus();
+    });
+  }
+
+  htmx.onLoad(function (root) {
+    const maps = root.matches && root.matches("svg.diagram")
+      ? [root]
+      : Array.from(root.querySelectorAll("svg.diagram"));
+    maps.forEach(setUpMap);
   });
 })();
 
@@ -159,5 +227,35 @@
   });
   document.addEventListener("htmx:beforeSwap", function (event) {
     if (event.detail.target !== card) hide();
+  });
+})();
+
+// On a narrow screen the map is drawn at a size to read and is panned sideways; a button
+// switches between that and the whole map fitted to the screen (pinch zoom works as well).
+(function () {
+  "use strict";
+
+  let fitted = false;
+
+  function addZoom(figure) {
+    if (figure.querySelector(".map-zoom")) return;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "map-zoom";
+    button.textContent = "Fit the whole map on screen";
+    function show() {
+      figure.classList.toggle("is-fitted", fitted);
+      button.setAttribute("aria-pressed", fitted ? "true" : "false");
+    }
+    button.addEventListener("click", function () { fitted = !fitted; show(); });
+    figure.insertBefore(button, figure.firstChild);
+    show();
+  }
+
+  htmx.onLoad(function (root) {
+    const figures = root.matches && root.matches("figure.map")
+      ? [root]
+      : Array.from(root.querySelectorAll("figure.map"));
+    figures.forEach(addZoom);
   });
 })();

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
-from apps.explorer.models import Edge, EdgeReference, Evidence, Node, NodeText
+from apps.explorer.models import Edge, EdgeReference, Evidence, Node, NodeText, Walk, WalkStep
 
 from ..forms import LinesField, TierFormSet, WholeTitleMixin
 from .base import EditorialAdmin, PageAdmin, ReviewFilter, TierInline
@@ -29,7 +29,7 @@ class ArrowInline(admin.StackedInline):
 
 class OutgoingArrowInline(ArrowInline):
     fk_name = "source"
-    fields = [("target", "effect"), ("grade", "evidence"), "mechanism", "caveat"]
+    fields = [("target", "effect"), ("grade", "evidence", "timing"), "mechanism", "caveat"]
     verbose_name = "arrow out of this node"
     verbose_name_plural = (
         "Arrows out: what this node changes (open an arrow to edit its references)"
@@ -38,7 +38,7 @@ class OutgoingArrowInline(ArrowInline):
 
 class IncomingArrowInline(ArrowInline):
     fk_name = "target"
-    fields = [("source", "effect"), ("grade", "evidence"), "mechanism", "caveat"]
+    fields = [("source", "effect"), ("grade", "evidence", "timing"), "mechanism", "caveat"]
     verbose_name = "arrow into this node"
     verbose_name_plural = "Arrows in: what changes this node"
 
@@ -174,6 +174,7 @@ class EdgeAdmin(EditorialAdmin):
         HumanEvidenceFilter,
         "evidence",
         "effect",
+        "timing",
         ReferencedFilter,
         ("source__kind", admin.ChoicesFieldListFilter),
         ("target__kind", admin.ChoicesFieldListFilter),
@@ -193,7 +194,7 @@ class EdgeAdmin(EditorialAdmin):
     autocomplete_fields = ["source", "target"]
     fieldsets = [
         (None, {"fields": [("source", "effect", "target"), "mechanism", "caveat"]}),
-        ("Evidence", {"fields": [("grade", "evidence")]}),
+        ("Evidence", {"fields": [("grade", "evidence", "timing")]}),
         ("Filing", {"fields": [("brief_id", "section")]}),
     ]
     inlines = [EdgeReferenceInline]
@@ -216,3 +217,35 @@ class EdgeAdmin(EditorialAdmin):
             if use.position != position:
                 use.position = position
                 use.save(update_fields=["position"])
+
+
+class WalkStepInline(admin.StackedInline):
+    model = WalkStep
+    extra = 0
+    min_num = 1
+    autocomplete_fields = ["edge"]
+    fields = ["edge", "fundamentals", "intermediate", "academic", "position"]
+    verbose_name = "step"
+    verbose_name_plural = "Steps (each an arrow of the map, walked in this order)"
+    # static/js/editor.js gives each row move up/down buttons and fills in the positions.
+    classes = ["reorder-rows"]
+
+
+@admin.register(Walk)
+class WalkAdmin(PageAdmin):
+    list_display = ["title", "status", "step_count", "next_review"]
+    list_filter = ["status", ReviewFilter]
+    search_fields = ["title", "slug", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary"]}),
+        ("Publishing and review", {"fields": ["status", "last_reviewed", "next_review"]}),
+    ]
+    inlines = [WalkStepInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(step_total=Count("steps"))
+
+    @admin.display(description="steps", ordering="step_total")
+    def step_count(self, walk):
+        return walk.step_total

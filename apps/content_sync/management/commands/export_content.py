@@ -5,7 +5,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from apps.content_sync.models import ContentSync
-from apps.content_sync.readers import ARTICLES_DIR, GRAPH_DIR, NODES_DIR
+from apps.content_sync.readers import ARTICLES_DIR, GRAPH_DIR, NODES_DIR, WALKS_DIR
 from apps.content_sync.sync import ContentSyncCommand, content_files
 from apps.content_sync.writers import write_file
 
@@ -45,8 +45,13 @@ class Command(ContentSyncCommand):
     def write(self, files, content_dir):
         written = [path for path, text in files.items() if write_file(content_dir / path, text)]
         removed = []
-        for folder in (Path(ARTICLES_DIR), Path(GRAPH_DIR) / NODES_DIR):
-            for path in sorted((content_dir / folder).glob("*.md")):
+        folders = [
+            (Path(ARTICLES_DIR), "*.md"),
+            (Path(GRAPH_DIR) / NODES_DIR, "*.md"),
+            (Path(GRAPH_DIR) / WALKS_DIR, "*.yaml"),
+        ]
+        for folder, pattern in folders:
+            for path in sorted((content_dir / folder).glob(pattern)):
                 if path.relative_to(content_dir) not in files:
                     path.unlink()
                     removed.append(path.relative_to(content_dir))

@@ -15,13 +15,22 @@ from apps.content_sync.sync import (
     content_files,
     unsynced_changes,
 )
-from apps.core.models import Reference
-from apps.explorer.models import Edge, EdgeReference, Node, NodeText, lay_out_the_map
+from apps.core.models import Reference, Tier
+from apps.explorer.models import (
+    Edge,
+    EdgeReference,
+    Node,
+    NodeText,
+    Walk,
+    WalkStep,
+    lay_out_the_map,
+)
 
 ARTICLE_FIELDS = ("title", "summary", "status", "last_reviewed", "next_review")
 TIER_FIELDS = ("body_markdown", "body_html", "toc_html", "reading_minutes", "position")
 NODE_FIELDS = ("name", "kind", "label", "aliases", "status", "last_reviewed", "next_review")
-KINDS = ("references", "nodes", "node texts", "edges", "articles", "tiers")
+WALK_FIELDS = ("title", "summary", "status", "last_reviewed", "next_review")
+KINDS = ("references", "nodes", "node texts", "edges", "articles", "tiers", "walks")
 
 
 class Command(ContentSyncCommand):
@@ -97,18 +106,22 @@ class Command(ContentSyncCommand):
                     if set(results) - {"unchanged"}:
                         # A node's version holds its texts: record it whenever one changes.
                         reversion.add_to_revision(nodes[source.slug])
-                kept_edges = []
+                edges = {}
                 for position, source in enumerate(content.edges):
                     edge, result = sync_edge(source, position, nodes)
-                    kept_edges.append(edge.pk)
+                    edges[source.source, source.target] = edge
                     tally["edges"][result] += 1
                 for source in content.articles:
                     article_result, tier_results = sync_article(source, names)
                     tally["articles"][article_result] += 1
                     tally["tiers"].update(tier_results)
+                for source in content.walks:
+                    tally["walks"][sync_walk(source, edges)] += 1
 
+                # Walks go first: a step keeps its arrow from being deleted.
                 removals = {
-                    "edges": Edge.objects.exclude(pk__in=kept_edges),
+                    "walks": Walk.objects.exclude(slug__in=[w.slug for w in content.walks]),
+                    "edges": Edge.objects.exclude(pk__in=[edge.pk for edge in edges.values()]),
                     "articles": Article.objects.exclude(
                         slug__in=[a.slug for a in content.articles]
                     ),
@@ -147,6 +160,33 @@ def sync_fields(model, lookup, values):
         setattr(row, name, value)
     row.save()
     return row, "updated"
+
+
+def sync_walk(source, edges):
+    """The walk and its steps as `source` has them; steps are replaced when any differs."""
+    walk, result = sync_fields(
+        Walk, {"slug": source.slug}, {name: getattr(source, name) for name in WALK_FIELDS}
+    )
+    wanted = [
+        (edges[step.source, step.target].pk, *(step.texts[tier.value] for tier in Tier))
+        for step in source.steps
+    ]
+    held = list(walk.steps.order_by("position").values_list("edge", *(tier.value for tier in Tier)))
+    if held != wanted:
+        walk.steps.all().delete()
+        WalkStep.objects.bulk_create(
+            WalkStep(
+                walk=walk,
+                position=position,
+                edge_id=edge_id,
+                **dict(zip(Tier.values, texts, strict=True)),
+            )
+            for position, (edge_id, *texts) in enumerate(wanted)
+        )
+        result = "updated" if result == "unchanged" else result
+        # bulk_create saves no signal: record the walk again now that its steps are there.
+        reversion.add_to_revision(walk)
+    return result
 
 
 def sync_reference(data):
@@ -194,6 +234,7 @@ def sync_edge(source, position, nodes):
         "effect": source.effect,
         "grade": source.grade,
         "evidence": source.evidence,
+        "timing": source.timing,
         "mechanism": source.mechanism,
         "caveat": source.caveat,
         "brief_id": source.brief_id,
