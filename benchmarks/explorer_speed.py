@@ -52,6 +52,8 @@ def explorer_pages(node, modality, outcome):
         ("paths", f"/explorer/paths/?from={modality}&to={outcome}", None),
         ("paths, htmx swap", f"/explorer/paths/?from={modality}&to={outcome}&chain=2", HX),
         ("compare", "/explorer/compare/", None),
+        ("compare, with training", "/explorer/compare/?timing=training", None),
+        ("guided walk, a step", "/explorer/walks/lifting-builds-muscle/3/", None),
     ]
 
 

@@ -302,7 +302,8 @@ def test_a_walk_goes_forward_and_back_in_place_and_by_the_back_button(page, site
     page.get_by_role("link", name="Next step →").click()
     expect(page).to_have_url(site + WALK + "2/")
     expect(page.locator(".walk-count")).to_have_text("Step 2 of 7")
-    expect(page.locator('.walk-steps a[aria-current="step"]')).to_contain_text("mTORC1")
+    current = page.locator('.walk-steps a[aria-current="step"]')
+    expect(current).to_contain_text("Mechanical tension → activates mTORC1")
     assert_same_page(page)
 
     page.get_by_role("link", name="← Previous step").click()
