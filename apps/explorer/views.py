@@ -170,6 +170,13 @@ def visible_graph(request):
     return Edge.objects.graph(Node.objects.visible_to(visitor(request)))
 
 
+def tier_tabs(chosen, url_for):
+    """The reading-depth tabs of a page: `url_for(tier)` is the address of each."""
+    return [
+        {"tier": option, "url": url_for(option), "current": option == chosen} for option in Tier
+    ]
+
+
 def respond(request, template, partial, context):
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, f"{template}#{partial}", context)
@@ -197,18 +204,14 @@ def node(request, slug, tier=None):
         **editor_context(
             request, selected, reverse("admin:explorer_node_change", args=[selected.pk])
         ),
-        tier_tabs=[
-            {
-                "tier": option,
-                "url": with_query(
-                    reverse("explorer:node-tier", args=[slug, option]),
-                    modality=modality,
-                    timing=context["timing"],
-                ),
-                "current": option == chosen_tier,
-            }
-            for option in Tier
-        ],
+        tier_tabs=tier_tabs(
+            chosen_tier,
+            lambda option: with_query(
+                reverse("explorer:node-tier", args=[slug, option]),
+                modality=modality,
+                timing=context["timing"],
+            ),
+        ),
     )
     response = respond(request, "explorer/explorer.html", "explorer-swap", context)
     if tier is not None:
@@ -385,14 +388,10 @@ def walk(request, slug, number=1, tier=None):
         references=list(enumerate((use.reference for use in uses), start=1)),
         previous_url=step_url(walk, number - 1) if number > 1 else "",
         next_url=step_url(walk, number + 1) if number < len(steps) else "",
-        tier_tabs=[
-            {
-                "tier": option,
-                "url": reverse("explorer:walk-step-tier", args=[walk.slug, number, option]),
-                "current": option == chosen_tier,
-            }
-            for option in Tier
-        ],
+        tier_tabs=tier_tabs(
+            chosen_tier,
+            lambda option: reverse("explorer:walk-step-tier", args=[walk.slug, number, option]),
+        ),
         **editor_context(request, walk, reverse("admin:explorer_walk_change", args=[walk.pk])),
     )
     response = respond(request, "explorer/walk.html", "walk-swap", context)
