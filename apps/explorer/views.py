@@ -37,13 +37,18 @@ TIMING_CHOICES = [
 ]
 
 
+def echoed(value):
+    """A reader's query value as a notice repeats it: cut, so a long made-up value cannot
+    stretch the page."""
+    return Truncator(value).chars(60)
+
+
 def chosen_timing(request):
     """(the time course ?timing= asks for, or None for any; an unknown value to echo, or "")."""
     requested = request.GET.get("timing", "")
     if requested in (Timing.ACUTE, Timing.TRAINING):
         return Timing(requested), ""
-    # Cut, so a long made-up value cannot stretch the page.
-    return None, Truncator(requested).chars(60)
+    return None, echoed(requested)
 
 
 def timed(graph, timing):
@@ -98,9 +103,7 @@ def filtered_map(request, graph, selected=None):
         shown=shown,
         modality=modality,
         unknown_modality=(
-            Truncator(requested).chars(60)
-            if requested and modality is None and not unreached
-            else ""
+            echoed(requested) if requested and modality is None and not unreached else ""
         ),
         unreached_modality=unreached,
         timing=timing,
