@@ -12,9 +12,9 @@ BOOTSTRAP_PYTHON := $(shell for candidate in "$$HOME/.pyenv/versions/$$(cat .pyt
 # Production-like local serving: DEBUG off, so readers see the real 404 page and headers.
 RUN_ENV = DJANGO_SECRET_KEY="$$(cat $(VENV)/secret-key)" DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
 
-.PHONY: run dev test lint format install install-dev chromium clean editor export-content
+.PHONY: run dev test lint format install install-dev chromium graphviz clean editor export-content
 
-run: install $(VENV)/secret-key
+run: install graphviz $(VENV)/secret-key
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py load_content
 	$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
@@ -22,22 +22,22 @@ run: install $(VENV)/secret-key
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST_PORT)
 
 # For working on the code: debug pages, templates and static files reloaded as they change.
-dev: install
+dev: install graphviz
 	DJANGO_DEBUG=true $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=true $(PY) manage.py load_content
 	DJANGO_DEBUG=true $(PY) manage.py runserver $(HOST_PORT)
 
 # Let a new editor into the admin: make editor NAME=alice (asks for a password twice).
-editor: install $(VENV)/secret-key
+editor: install graphviz $(VENV)/secret-key
 	@if [ -z "$(NAME)" ]; then echo "Usage: make editor NAME=alice" >&2; exit 2; fi
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py create_editor "$(NAME)"
 
 # Write edits made in the admin back to content/, to review and commit like code.
-export-content: install $(VENV)/secret-key
+export-content: install graphviz $(VENV)/secret-key
 	$(RUN_ENV) $(PY) manage.py export_content
 
-test: install-dev chromium
+test: install-dev graphviz chromium
 	$(PY) -m pytest
 
 # ruff, then import-linter: the apps' layers and no import cycles (pyproject.toml).
@@ -69,6 +69,17 @@ $(VENV)/.installed-dev: requirements-dev.lock | $(VENV)/bin/python
 
 $(VENV)/secret-key: | $(VENV)/bin/python
 	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+# Graphviz's dot lays out the mechanism map whenever the graph changes, so the site needs it:
+# install Debian's package when we can, and stop with the command to run when we cannot.
+graphviz:
+	@if command -v dot >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then APT=""; \
+	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then APT="sudo"; \
+	else echo "Graphviz is missing and cannot be installed here (needs root or sudo). Install it with: apt-get install -y graphviz" >&2; exit 1; fi; \
+	echo "Installing Debian's graphviz, which lays out the mechanism map…"; \
+	$$APT apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$APT apt-get install -y -qq graphviz >/dev/null \
+	|| { echo "Installing graphviz failed. Install it with: apt-get install -y graphviz" >&2; exit 1; }
 
 # Browser tests drive Debian's Chromium. Install it when we can; otherwise say so loudly and
 # let pytest skip the browser tests (CI sets BROWSER_TESTS=required, which turns that into a failure).

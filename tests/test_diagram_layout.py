@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 from django.db import transaction
 
 from apps.explorer.graph import Graph, Layout
@@ -11,6 +12,8 @@ from tests.conftest import make_edge, make_graph, make_node
 pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}
 MAP_PAGES = [
+    ("/explorer/compare/", None),
+    ("/explorer/compare/?timing=training", None),
     ("/explorer/", None),
     ("/explorer/?modality=exercise-0", None),
     ("/explorer/", HX),
@@ -24,17 +27,27 @@ MAP_PAGES = [
 
 @pytest.fixture
 def layouts_counted(monkeypatch):
-    """How many times the map is laid out from here on."""
+    """How many times the map is laid out from here on. Working out the comparison's routes
+    (stored with the layout) counts too, so a page that did either shows up."""
     calls = []
-    real_layout = Graph.layout
 
-    def counted(graph, *args, **kwargs):
-        calls.append(graph)
-        return real_layout(graph, *args, **kwargs)
+    def counting(method, record):
+        def counted(graph, *args, **kwargs):
+            calls.append(record(graph))
+            return method(graph, *args, **kwargs)
 
-    monkeypatch.setattr(Graph, "layout", counted)
+        return counted
+
+    monkeypatch.setattr(Graph, "layout", counting(Graph.layout, lambda graph: graph))
+    monkeypatch.setattr(
+        Graph, "comparison", counting(Graph.comparison, lambda graph: ("comparison", graph))
+    )
     stored_layout.cache_clear()
     return calls
+
+
+def laid_out(calls):
+    return [call for call in calls if not isinstance(call, tuple)]
 
 
 def current_digests():
@@ -69,7 +82,7 @@ def test_a_change_lays_out_the_map_once_when_it_is_committed(client, layouts_cou
         assert layouts_counted == []  # nothing until the change is committed
     # Once for the map readers see and once for editors' (the same here, so laid out once),
     # however many rows the transaction wrote.
-    assert len(layouts_counted) == 1
+    assert len(laid_out(layouts_counted)) == 1
     assert set(DiagramLayout.objects.values_list("digest", flat=True)) == current_digests()
 
     layouts_counted.clear()
@@ -105,7 +118,7 @@ def test_a_map_changed_behind_the_sites_back_is_laid_out_once_then_kept(client, 
     client.get("/explorer/")
     client.get("/explorer/sensor-0/")
 
-    assert len(layouts_counted) == 1
+    assert len(laid_out(layouts_counted)) == 1
     assert DiagramLayout.objects.filter(digest__in=current_digests()).exists()
 
 
@@ -124,3 +137,9 @@ def test_a_stored_layout_draws_exactly_what_a_fresh_one_would():
     assert [(p.edge, p.source, p.target, p.path) for p in stored.edges] == [
         (p.edge, p.source, p.target, p.path) for p in fresh.edges
     ]
+
+
+def test_a_machine_without_graphviz_is_told_what_to_install(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(SystemCheckError, match=r"(?s)explorer\.E001.*apt-get install -y graphviz"):
+        call_command("check")

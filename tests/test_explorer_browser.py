@@ -280,7 +280,7 @@ def test_on_a_phone_the_map_comes_first_and_a_tapped_box_brings_its_panel_into_v
         page.goto(site + EXPLORER)
         map_top = page.locator("figure.map").bounding_box()["y"]
         assert map_top < page.locator("#panel").bounding_box()["y"]
-        page.get_by_role("button", name="Fit the whole map on screen").tap()
+        page.get_by_role("button", name="Fit map to screen").tap()
         expect(page.locator("figure.map")).to_have_class(re.compile(r"\bis-fitted\b"))
         assert (
             page.evaluate("document.querySelector('.diagram').getBoundingClientRect().width") <= 390
@@ -290,6 +290,44 @@ def test_on_a_phone_the_map_comes_first_and_a_tapped_box_brings_its_panel_into_v
 
         expect(panel_heading(page)).to_have_text("AMPK")
         expect(panel_heading(page)).to_be_in_viewport()
+    finally:
+        context.close()
+
+
+# Records every layout shift, as Lighthouse's CLS counts them (from the first paint on).
+WATCH_LAYOUT_SHIFTS = """
+window.layoutShifts = [];
+new PerformanceObserver(list => {
+  for (const entry of list.getEntries()) {
+    window.layoutShifts.push({value: entry.value, recentInput: entry.hadRecentInput});
+  }
+}).observe({type: "layout-shift", buffered: true});
+"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_choosing_a_box_moves_nothing_on_the_page(browser, site, width):
+    """Cumulative layout shift 0 on a node page, as it loads and when another box is chosen;
+    the map keeps its size whether or not a box is chosen."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, has_touch=width < 600)
+    try:
+        page = context.new_page()
+        page.add_init_script(WATCH_LAYOUT_SHIFTS)
+        page.goto(site + "/explorer/ampk/")
+        page.wait_for_load_state("networkidle")
+        before = page.locator("figure.map svg.diagram").bounding_box()
+        box = page.locator("#node-hiit")
+        box.tap() if width < 600 else box.click()
+        expect(panel_heading(page)).to_have_text("HIIT")
+        page.wait_for_timeout(600)  # past the 500 ms after input that CLS forgives
+        after = page.locator("figure.map svg.diagram").bounding_box()
+        shifts = page.evaluate("window.layoutShifts")
+        assert sum(shift["value"] for shift in shifts if not shift["recentInput"]) == 0, shifts
+        assert (after["width"], after["height"]) == (before["width"], before["height"])
+
+        page.goto(site + EXPLORER)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("window.layoutShifts") == []
     finally:
         context.close()
 

@@ -57,7 +57,7 @@ def test_diagram_has_a_focusable_named_link_for_every_node(client):
     assert html.count('class="node kind-') == 8
     assert 'class="edge effect-decreases grade-c' in html
     assert 'class="edge effect-increases grade-d' in html  # contested: drawn dashed by CSS
-    assert "How to read the arrows" in html
+    assert "How to read the map" in html
 
 
 def test_deep_link_renders_the_same_state_as_the_htmx_swap(client):
@@ -267,10 +267,10 @@ def count_queries(client, url, headers=None):
 PAGES = [
     ("/explorer/", None, 3),
     ("/explorer/?modality=exercise-0", None, 3),
-    ("/explorer/sensor-0/", None, 7),
-    ("/explorer/sensor-0/academic/", HX, 7),
+    ("/explorer/sensor-0/", None, 8),
+    ("/explorer/sensor-0/academic/", HX, 8),
     ("/explorer/paths/?from=exercise-0&to=result-0", None, 3),
-    ("/explorer/compare/", None, 2),
+    ("/explorer/compare/", None, 3),
     ("/explorer/sensor-0/preview/", HX, 1),
 ]
 
@@ -315,3 +315,22 @@ def make_graph_copy(copy):
     make_edge(nodes[0], nodes[3], [reference], grade="D")
     make_edge(nodes[3], nodes[7], [reference], effect="decreases")
     return nodes
+
+
+@pytest.mark.parametrize(
+    "query",
+    [None, {"from": "exercise-0", "to": "exercise-0"}, {"from": "<b>nope</b>", "to": ""}],
+    ids=["empty", "same node twice", "unknown and missing"],
+)
+def test_the_node_selects_write_what_djangos_select_would(query):
+    from django import forms
+    from django.test.html import parse_html
+
+    from apps.explorer.forms import PathForm
+
+    make_graph()
+    graph = Edge.objects.graph()
+    ours, django_s = PathForm(graph, query), PathForm(graph, query)
+    for name in ("from", "to"):
+        django_s.fields[name].widget = forms.Select(choices=django_s.fields[name].choices)
+        assert parse_html(str(ours[name])) == parse_html(str(django_s[name]))

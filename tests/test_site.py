@@ -110,3 +110,35 @@ def test_development_needs_no_secret():
     result = run_settings({"DJANGO_DEBUG": "true"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().startswith("True")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/", "/articles/insulin-and-exercise/academic/", "/explorer/"])
+def test_reader_pages_are_sent_gzipped(client, url):
+    import gzip
+
+    make_article(slug="insulin-and-exercise")
+    make_graph()
+    plain = client.get(url)
+    packed = client.get(url, headers={"accept-encoding": "gzip, br"})
+
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"]
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) < len(plain.content) / 2
+
+
+@pytest.mark.django_db
+def test_pages_that_may_hold_a_secret_are_not_compressed(client, django_user_model):
+    """BREACH: the admin's CSRF tokens and whatever an editor sees stay uncompressed."""
+    make_graph()
+    gzip_please = {"accept-encoding": "gzip"}
+    login_page = client.get("/admin/login/", headers=gzip_please)
+    assert 'name="csrfmiddlewaretoken"' in login_page.content.decode()
+    assert "Content-Encoding" not in login_page
+
+    editor = django_user_model.objects.create_user("ed", password="long-enough-pw-1", is_staff=True)
+    client.force_login(editor)
+    assert "Content-Encoding" not in client.get("/explorer/", headers=gzip_please)
+    assert "Content-Encoding" not in client.get("/admin/", headers=gzip_please)

@@ -8,6 +8,7 @@ class ExplorerConfig(AppConfig):
     def ready(self):
         from apps.core import links
 
+        from . import checks  # noqa: F401  (registers the system checks)
         from .models import NodeLinks
 
         links.register(NodeLinks())

@@ -2,13 +2,18 @@
 geometry. Works on any node and edge objects (models or not), so it is cheap to test at scale.
 """
 
+import functools
 import hashlib
 import json
 import math
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
-# Columns of the diagram, left to right, and the node kinds each holds.
+import graphviz
+
+# The kinds of node in the order the map reads, left to right, grouped as the list under the
+# map and the chains form show them. (The diagram puts exercise first and outcomes last, and
+# lets dot place the rest where their arrows take them.)
 COLUMNS = (
     ("Exercise", ("modality",)),
     ("Signals and pathways", ("signal",)),
@@ -16,19 +21,22 @@ COLUMNS = (
     ("Tissues", ("tissue",)),
     ("Outcomes", ("outcome",)),
 )
-COLUMN_OF_KIND = {kind: index for index, (_, kinds) in enumerate(COLUMNS) for kind in kinds}
 KIND_ORDER = {kind: index for index, kind in enumerate(k for _, ks in COLUMNS for k in ks)}
 
 # Diagram geometry, in SVG user units (CSS pixels when the diagram is shown at full size).
-NODE_WIDTH = 96
-NODE_HEIGHT = 30
-LAYER_SPACING = 114
-ROW_SPACING = 36
+NODE_WIDTH = 108
+NODE_HEIGHT = 40
+NODE_GAP = 8  # between boxes of one layer
+RANK_GAP = 40  # between layers, where the arrows run
 MARGIN = 10
 HEADER_HEIGHT = 30
-FONT_SIZE = 11
+FONT_SIZE = 14
 LINE_CHARS = 13  # what fits in NODE_WIDTH at FONT_SIZE in a wide font (about 0.6 em each)
 MAX_LINES = 2
+# Part of every stored layout's digest (with the geometry above): bump it when the layout code
+# changes, and stored layouts are worked out again.
+LAYOUT_VERSION = "dot-1"
+POINTS_PER_INCH = 72  # dot measures in points; one point is one SVG unit here
 
 EFFECT_SIGN = {"increases": 1, "activates": 1, "decreases": -1, "inhibits": -1, "no-effect": 0}
 EFFECT_WORDS = {"no-effect": "does not change"}  # the other effects are their own words
@@ -247,40 +255,6 @@ class Layout:
             by_node_id=placed,
         )
 
-    def crossings(self):
-        """How many pairs of visible edges cross (counting each as its straight chord)."""
-        segments = []
-        for placed in self.edges:
-            if placed.hidden:
-                continue
-            source = self.by_node_id[placed.edge.source_id]
-            target = self.by_node_id[placed.edge.target_id]
-            segments.append((placed.edge, _centre(source), _centre(target)))
-        return _count_crossings(segments)
-
-
-def _centre(placed):
-    return (placed.x + NODE_WIDTH / 2, placed.y + NODE_HEIGHT / 2)
-
-
-def _count_crossings(segments):
-    count = 0
-    for i, (edge_a, a1, a2) in enumerate(segments):
-        for edge_b, b1, b2 in segments[i + 1 :]:
-            ends_a = {edge_a.source_id, edge_a.target_id}
-            if ends_a & {edge_b.source_id, edge_b.target_id}:
-                continue  # edges that share a node meet there; that is not a crossing
-            if _segments_cross(a1, a2, b1, b2):
-                count += 1
-    return count
-
-
-def _segments_cross(p1, p2, q1, q2):
-    def side(a, b, c):
-        return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
-
-    return (side(p1, p2, q1) * side(p1, p2, q2) < 0) and (side(q1, q2, p1) * side(q1, q2, p2) < 0)
-
 
 class Graph:
     def __init__(self, nodes, edges):
@@ -297,17 +271,65 @@ class Graph:
             self.between[edge.source_id, edge.target_id] = edge
 
     def shape_digest(self):
-        """A digest of everything the layout depends on: which nodes (their kind, name and
-        label, in order) and which arrows join them. Two graphs with one digest lay out alike."""
+        """A digest of everything stored with a layout depends on: the nodes (their kind, slug,
+        name and label, in order), the arrows that join them and what each arrow does (effect,
+        grade, time course; the comparison's routes turn on them). Two graphs with one digest
+        lay out, and compare, alike."""
         shape = [
-            [[node.pk, node.kind, node.name, node.diagram_label] for node in self.nodes],
-            [[edge.pk, edge.source_id, edge.target_id] for edge in self.edges],
+            [LAYOUT_VERSION, NODE_WIDTH, NODE_HEIGHT, NODE_GAP, RANK_GAP, LINE_CHARS],
+            [[node.pk, node.kind, node.slug, node.name, node.diagram_label] for node in self.nodes],
+            [
+                [edge.pk, edge.source_id, edge.target_id, edge.effect, edge.grade, edge.timing]
+                for edge in self.edges
+            ],
         ]
         return hashlib.sha256(json.dumps(shape).encode()).hexdigest()
 
     def limited_to(self, timings):
         """The same map with only the arrows whose time course is one of `timings`."""
         return Graph(self.nodes, [edge for edge in self.edges if edge.timing in timings])
+
+    @functools.cached_property
+    def by_edge_id(self):
+        return {edge.pk: edge for edge in self.edges}
+
+    def compared(self, source, target):
+        """What `source` does to `target`, as the comparison shows it, when no arrow joins them:
+        the strongest route that raises it and the strongest that lowers it (routes can
+        disagree, and showing one would hide the other); else one that carries nothing there.
+        A list of (the chain's number among all chains, chain); empty when nothing reaches it."""
+        chains = list(enumerate(self.chains(source, target), start=1))
+        strongest = {}
+        for number, chain in chains:
+            direction = chain.net_effect if chain.carries else "nothing"
+            held = strongest.get(direction)
+            if held is None or (chain.grade, chain.hops) < (held[1].grade, held[1].hops):
+                strongest[direction] = (number, chain)
+        carried = [strongest[d] for d in ("raises", "lowers") if d in strongest]
+        return carried or ([strongest["nothing"]] if chains else [])
+
+    def comparison(self):
+        """Every kind of exercise's routes to every node it has no arrow to, worked out with
+        the layout (a chain search per pair is too slow for a page): {"source:target":
+        [[number, [edge ids]], ...]}."""
+        routes = {}
+        for source in self.of_kind("modality"):
+            for target in self.nodes:
+                if target.kind == "modality" or (source.pk, target.pk) in self.between:
+                    continue
+                found = self.compared(source, target)
+                if found:
+                    routes[f"{source.pk}:{target.pk}"] = [
+                        [number, [edge.pk for edge in chain.edges]] for number, chain in found
+                    ]
+        return routes
+
+    def stored_routes(self, routes, source, target):
+        """compared(source, target) from what comparison() stored."""
+        return [
+            (number, Chain([self.by_edge_id[pk] for pk in edge_ids]))
+            for number, edge_ids in routes.get(f"{source.pk}:{target.pk}", [])
+        ]
 
     def of_kind(self, *kinds):
         return [node for node in self.nodes if node.kind in kinds]
@@ -373,147 +395,94 @@ class Graph:
         found.sort(key=lambda chain: not chain.carries)
         return found[:limit]
 
-    def layout(self, sweeps=8):
-        """Place nodes in columns by kind, layered so arrows inside a column run left to right."""
-        column = {node.pk: COLUMN_OF_KIND[node.kind] for node in self.nodes}
-        depth = dict.fromkeys(column, 0)
-        inside = [e for e in self.edges if column[e.source_id] == column[e.target_id]]
-        for _ in range(len(self.nodes)):  # longest path; the bound stops a cycle looping forever
-            changed = False
-            for edge in inside:
-                if depth[edge.source_id] + 1 > depth[edge.target_id]:
-                    depth[edge.target_id] = min(depth[edge.source_id] + 1, len(self.nodes))
-                    changed = True
-            if not changed:
-                break
-
-        layers_per_column = [0] * len(COLUMNS)
-        for node_id, index in column.items():
-            layers_per_column[index] = max(layers_per_column[index], depth[node_id] + 1)
-        offsets = [sum(layers_per_column[:index]) for index in range(len(COLUMNS))]
-        layer_of = {node_id: offsets[column[node_id]] + depth[node_id] for node_id in column}
-        layer_count = sum(layers_per_column)
-
-        layers = defaultdict(list)
+    def dot_source(self):
+        """The map in Graphviz's DOT language: a box per node and an arrow per edge, kinds of
+        exercise in the first layer and outcomes in the last. Everything between finds the
+        layer its arrows want, so a short chain stays short and long arrows are few."""
+        diagram = graphviz.Digraph(
+            graph_attr={
+                "rankdir": "LR",
+                "splines": "spline",
+                "nodesep": f"{NODE_GAP / POINTS_PER_INCH:.3f}",
+                "ranksep": f"{RANK_GAP / POINTS_PER_INCH:.3f}",
+            },
+            node_attr={
+                "shape": "box",
+                "fixedsize": "true",
+                "label": "",
+                "width": f"{NODE_WIDTH / POINTS_PER_INCH:.4f}",
+                "height": f"{NODE_HEIGHT / POINTS_PER_INCH:.4f}",
+            },
+            edge_attr={"arrowhead": "none"},
+        )
+        # Start from the order readers scan a column in; dot then reorders to cut crossings.
         for node in sorted(self.nodes, key=lambda n: (KIND_ORDER[n.kind], n.name.lower())):
-            layers[layer_of[node.pk]].append(node.pk)
-        order = self._order_layers(layers, layer_count, layer_of, sweeps)
+            diagram.node(f"n{node.pk}")
+        for rank, kind in (("min", "modality"), ("max", "outcome")):
+            with diagram.subgraph() as ends:
+                ends.attr(rank=rank)
+                for node in self.of_kind(kind):
+                    ends.node(f"n{node.pk}")
+        for edge in self.edges:
+            diagram.edge(f"n{edge.source_id}", f"n{edge.target_id}")
+        return diagram
 
-        tallest = max((len(ids) for ids in order.values()), default=0)
-        height = HEADER_HEIGHT + tallest * ROW_SPACING + MARGIN
-        width = 2 * MARGIN + max(layer_count - 1, 0) * LAYER_SPACING + NODE_WIDTH
+    def layout(self):
+        """Where every box and arrow goes, as Graphviz's dot lays the map out: it orders each
+        layer to keep crossings few and routes long arrows around boxes rather than through
+        them. Run when the graph changes (see DiagramLayout), never on a request."""
+        drawn = json.loads(self.dot_source().pipe(format="json", engine="dot"))
+        _, _, dot_width, dot_height = (float(v) for v in drawn["bb"].split(","))
+
+        def point(text):
+            x, y = (float(v) for v in text.split(","))
+            return MARGIN + x, HEADER_HEIGHT + dot_height - y  # dot's y axis points up
+
+        objects = {item["_gvid"]: item for item in drawn.get("objects", [])}
         placed = {}
-        for layer, ids in order.items():
-            top = HEADER_HEIGHT + (tallest - len(ids)) * ROW_SPACING / 2
-            for index, node_id in enumerate(ids):
-                node = self.by_id[node_id]
-                placed[node_id] = PlacedNode(
+        for item in objects.values():
+            name = item.get("name", "")
+            if "pos" in item and name.startswith("n"):
+                x, y = point(item["pos"])
+                node = self.by_id[int(name[1:])]
+                placed[node.pk] = PlacedNode(
                     node=node,
-                    x=MARGIN + layer * LAYER_SPACING,
-                    y=round(top + index * ROW_SPACING + (ROW_SPACING - NODE_HEIGHT) / 2, 1),
+                    x=round(x - NODE_WIDTH / 2, 1),
+                    y=round(y - NODE_HEIGHT / 2, 1),
                     lines=wrap_label(node.diagram_label),
                 )
 
-        headers = []
-        for index, (title, _) in enumerate(COLUMNS):
-            if layers_per_column[index]:
-                left = MARGIN + offsets[index] * LAYER_SPACING
-                span = (layers_per_column[index] - 1) * LAYER_SPACING + NODE_WIDTH
-                headers.append(Header(title=title, x=left + span / 2, width=span))
-
-        edges = [
-            PlacedEdge(
-                edge=edge,
-                source=self.by_id[edge.source_id],
-                target=self.by_id[edge.target_id],
-                path=path,
+        paths = {}
+        for item in drawn.get("edges", []):
+            tail, head = objects[item["tail"]]["name"], objects[item["head"]]["name"]
+            points = [point(text) for text in item["pos"].split() if text[:2] not in ("e,", "s,")]
+            start, *controls = points
+            curve = " ".join(
+                "C" + " ".join(f"{x:.1f},{y:.1f}" for x, y in controls[i : i + 3])
+                for i in range(0, len(controls) - len(controls) % 3, 3)
             )
-            for edge, path in self._edge_paths(placed)
-        ]
+            paths[int(tail[1:]), int(head[1:])] = f"M{start[0]:.1f},{start[1]:.1f} {curve}"
+
+        # Only the first and last layers hold one kind of box; the colours say the rest.
+        headers = []
+        for title, kind in (("Exercise", "modality"), ("Outcomes", "outcome")):
+            xs = [placed[node.pk].x for node in self.of_kind(kind)]
+            if xs:
+                headers.append(Header(title=title, x=min(xs) + NODE_WIDTH / 2, width=NODE_WIDTH))
+
         return Layout(
             nodes=[placed[node.pk] for node in self.nodes],
-            edges=edges,
+            edges=[
+                PlacedEdge(
+                    edge=edge,
+                    source=self.by_id[edge.source_id],
+                    target=self.by_id[edge.target_id],
+                    path=paths[edge.source_id, edge.target_id],
+                )
+                for edge in self.edges
+            ],
             headers=headers,
-            width=width,
-            height=height,
+            width=round(dot_width + 2 * MARGIN, 1),
+            height=round(dot_height + HEADER_HEIGHT + MARGIN, 1),
             by_node_id=placed,
         )
-
-    def _order_layers(self, layers, layer_count, layer_of, sweeps):
-        """Barycentre sweeps: each node moves towards the average height of its neighbours."""
-        order = {layer: list(layers.get(layer, [])) for layer in range(layer_count)}
-
-        def heights():
-            return {
-                node_id: index - (len(ids) - 1) / 2
-                for ids in order.values()
-                for index, node_id in enumerate(ids)
-            }
-
-        neighbours = defaultdict(list)
-        for edge in self.edges:
-            neighbours[edge.source_id].append(edge.target_id)
-            neighbours[edge.target_id].append(edge.source_id)
-
-        def crossings():
-            centre = heights()
-            segments = [
-                (edge, (layer_of[edge.source_id], centre[edge.source_id]),
-                 (layer_of[edge.target_id], centre[edge.target_id]))
-                for edge in self.edges
-            ]  # fmt: skip
-            return _count_crossings(segments)
-
-        # Counting crossings costs O(edges²); past a few hundred edges keep the last sweep.
-        measure = len(self.edges) <= 400
-        best, best_count = {k: list(v) for k, v in order.items()}, crossings() if measure else 0
-        for sweep in range(sweeps):
-            forward = sweep % 2 == 0
-            sequence = range(layer_count) if forward else reversed(range(layer_count))
-            for layer in sequence:
-                centre = heights()
-
-                def barycentre(node_id, layer=layer, forward=forward, centre=centre):
-                    placed = [
-                        centre[other]
-                        for other in neighbours[node_id]
-                        if (layer_of[other] < layer if forward else layer_of[other] > layer)
-                    ]
-                    return sum(placed) / len(placed) if placed else centre[node_id]
-
-                order[layer].sort(key=barycentre)
-            if measure:
-                count = crossings()
-                if count < best_count:
-                    best, best_count = {k: list(v) for k, v in order.items()}, count
-        return best if measure else order
-
-    def _edge_paths(self, placed):
-        """(edge, SVG path) with ports spread along each node's side, in the other end's order."""
-
-        def offsets(edges, other_end):
-            ordered = sorted(edges, key=lambda e: placed[other_end(e)].y)
-            step = min(5, (NODE_HEIGHT - 10) / max(len(ordered) - 1, 1))
-            return {e.pk: (i - (len(ordered) - 1) / 2) * step for i, e in enumerate(ordered)}
-
-        leaving, arriving = {}, {}
-        for edges in self.outgoing.values():
-            leaving.update(offsets(edges, lambda e: e.target_id))
-        for edges in self.incoming.values():
-            arriving.update(offsets(edges, lambda e: e.source_id))
-
-        for edge in self.edges:
-            source, target = placed[edge.source_id], placed[edge.target_id]
-            y1 = source.y + NODE_HEIGHT / 2 + leaving[edge.pk]
-            y2 = target.y + NODE_HEIGHT / 2 + arriving[edge.pk]
-            if target.x <= source.x:  # an arrow back to an earlier column
-                x1, x2 = source.x, target.x + NODE_WIDTH + 2
-                pull = -max(24, (x1 - x2) / 2)
-            else:
-                x1, x2 = source.x + NODE_WIDTH, target.x - 2
-                pull = max(24, (x2 - x1) / 2)
-            path = (
-                f"M{x1:.1f},{y1:.1f} C{x1 + pull:.1f},{y1:.1f} "
-                f"{x2 - pull:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
-            )
-            yield edge, path

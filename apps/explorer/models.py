@@ -121,8 +121,75 @@ def node_url(slug):
     return reverse("explorer:node", args=[slug])
 
 
+class NodeWords:
+    """How a node is named and linked: the same for the model and the map's record of it."""
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return node_url(self.slug)
+
+    @property
+    def diagram_label(self):
+        return self.label or self.name
+
+    @property
+    def kind_label(self):
+        return Kind(self.kind).label
+
+
+class ArrowWords:
+    """What an arrow's coded values say in words: the same for the model and the map's record."""
+
+    @property
+    def grade_meaning(self):
+        return Grade(self.grade).meaning
+
+    @property
+    def timing_label(self):
+        return Timing(self.timing).label if self.timing else "time course not recorded"
+
+    @property
+    def effect_symbol(self):
+        return Effect(self.effect).symbol
+
+
+class MapRecord:
+    """A row of the map read as plain values. An explorer page reads every node and arrow,
+    and building a model instance for each costs more than the rest of the page on a large
+    map; the map only needs their values, and a page that changes a node loads the model."""
+
+    __slots__ = ()
+    fields = ()
+
+    def __init__(self, *values):
+        for name, value in zip(self.fields, values, strict=True):
+            setattr(self, name, value)
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.pk == self.pk
+
+    def __hash__(self):
+        return hash((type(self), self.pk))
+
+
+class MapNode(NodeWords, MapRecord):
+    fields = __slots__ = ("pk", "slug", "name", "label", "kind", "aliases")
+
+
+class MapEdge(ArrowWords, MapRecord):
+    fields = __slots__ = (
+        "pk", "source_id", "target_id", "effect", "grade", "evidence", "timing", "mechanism",
+        "caveat",
+    )  # fmt: skip
+
+    def get_effect_display(self):
+        return Effect(self.effect).label
+
+
 @reversion.register(follow=["texts"])
-class Node(Editorial):
+class Node(NodeWords, Editorial):
     """A place on the map: an exercise, a signal, a messenger, a tissue or an outcome."""
 
     slug = models.SlugField(unique=True)
@@ -139,20 +206,6 @@ class Node(Editorial):
 
     class Meta:
         ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return node_url(self.slug)
-
-    @property
-    def diagram_label(self):
-        return self.label or self.name
-
-    @property
-    def kind_label(self):
-        return Kind(self.kind).label
 
     def panel(self, graph, tier, user):
         """Everything the node's panel shows at one tier, in a fixed number of queries.
@@ -279,16 +332,21 @@ class NodeCitation(models.Model):
 
 class EdgeQuerySet(models.QuerySet):
     def graph(self, nodes=None):
-        """The map as a Graph, two queries whatever its size.
+        """The map as a Graph of MapNode and MapEdge records, two queries whatever its size.
 
         Given `nodes` (a queryset, such as the nodes a reader may see), only they and the arrows
         between them are drawn.
         """
-        edges = self.order_by("position")
-        if nodes is None:
-            nodes = Node.objects.all()
-        else:
-            edges = edges.filter(source__in=nodes, target__in=nodes)
+        nodes = Node.objects.all() if nodes is None else nodes
+        nodes = [MapNode(*row) for row in nodes.values_list(*MapNode.fields)]
+        ids = {node.pk for node in nodes}
+        # Kept in Python: on SQLite, "source and target among these nodes" as two subqueries
+        # costs more than reading the few arrows that touch a draft.
+        edges = [
+            MapEdge(*row)
+            for row in self.order_by("position").values_list(*MapEdge.fields)
+            if row[1] in ids and row[2] in ids
+        ]
         return Graph(nodes, edges)
 
     def for_review(self):
@@ -301,7 +359,7 @@ class EdgeQuerySet(models.QuerySet):
 
 
 @reversion.register(follow=["cited"])
-class Edge(models.Model):
+class Edge(ArrowWords, models.Model):
     """An arrow of the map: what one node does to another, how we know, and how well."""
 
     source = models.ForeignKey(Node, on_delete=models.CASCADE, related_name="outgoing")
@@ -373,18 +431,6 @@ class Edge(models.Model):
     def validate_constraints(self, exclude=None):
         # clean() already reports both constraints, in plain words and on the target field.
         super().validate_constraints(exclude={*(exclude or ()), "source", "target"})
-
-    @property
-    def grade_meaning(self):
-        return Grade(self.grade).meaning
-
-    @property
-    def timing_label(self):
-        return Timing(self.timing).label if self.timing else "time course not recorded"
-
-    @property
-    def effect_symbol(self):
-        return Effect(self.effect).symbol
 
 
 @reversion.register()
@@ -474,15 +520,33 @@ class DiagramLayout(models.Model):
 
     @classmethod
     def for_graph(cls, graph):
-        """The stored layout of `graph`. One a change made outside the site's own saves left
+        """The stored layout of `graph`."""
+        return Layout.from_data(graph, cls.data_for(graph))
+
+    @classmethod
+    def data_for(cls, graph):
+        """What is stored for `graph`. What a change made outside the site's own saves left
         unlaid (a script's bulk update, say) is worked out once, here, and kept."""
         digest = graph.shape_digest()
         try:
-            return Layout.from_data(graph, stored_layout(digest))
+            return stored_layout(digest)
         except cls.DoesNotExist:
-            layout = graph.layout()
-            cls.objects.get_or_create(digest=digest, defaults={"data": layout.as_data()})
-            return layout
+            data = cls.work_out(graph)
+            cls.objects.get_or_create(digest=digest, defaults={"data": data})
+            return data
+
+    @staticmethod
+    def work_out(graph):
+        """The layout, and the comparison's routes at each time course a reader can choose."""
+        data = graph.layout().as_data()
+        data["comparison"] = {
+            "any": graph.comparison(),
+            **{
+                choice.value: graph.limited_to(Timing.shown_at(choice)).comparison()
+                for choice in (Timing.ACUTE, Timing.TRAINING)
+            },
+        }
+        return data
 
 
 @functools.lru_cache(maxsize=8)
@@ -503,7 +567,7 @@ def lay_out_the_map():
         graph = Edge.objects.graph(nodes)
         digest = graph.shape_digest()
         if digest not in digests and not DiagramLayout.objects.filter(digest=digest).exists():
-            DiagramLayout.objects.create(digest=digest, data=graph.layout().as_data())
+            DiagramLayout.objects.create(digest=digest, data=DiagramLayout.work_out(graph))
         digests.append(digest)
     DiagramLayout.objects.exclude(digest__in=digests).delete()
 

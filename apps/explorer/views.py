@@ -1,3 +1,5 @@
+import functools
+
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,9 +25,9 @@ def with_query(url, **params):
 def map_context(graph, link_params=None):
     """The diagram and what every page of the explorer shows around it."""
     layout = DiagramLayout.for_graph(graph)
-    link_params = link_params or {}
+    query = with_query("", **(link_params or {}))  # the same for every box: built once
     for placed in layout.nodes:
-        placed.url = with_query(placed.node.get_absolute_url(), **link_params)
+        placed.url = placed.node.get_absolute_url() + query
     return {"graph": graph, "layout": layout}
 
 
@@ -198,15 +200,14 @@ def node(request, slug, tier=None):
     selected = graph.by_slug.get(slug)
     if selected is None:
         raise Http404("No node of the map has this name.")
+    node = Node.objects.get(pk=selected.pk)  # the map holds its values; the panel needs more
     context = filtered_map(request, graph, selected)
     chosen_tier = tier or remembered_tier(request)
     modality = context["modality"] and context["modality"].slug
     context.update(
         selected=selected,
-        panel=selected.panel(context["shown"], chosen_tier, visitor(request)),
-        **editor_context(
-            request, selected, reverse("admin:explorer_node_change", args=[selected.pk])
-        ),
+        panel=node.panel(context["shown"], chosen_tier, visitor(request)),
+        **editor_context(request, node, reverse("admin:explorer_node_change", args=[node.pk])),
         tier_tabs=tier_tabs(
             chosen_tier,
             lambda option: with_query(
@@ -247,9 +248,15 @@ def chosen_number(request, count):
     return number if 1 <= number <= count else 1
 
 
+@functools.cache
+def paths_url():
+    """The chains page's address: the comparison links to it from hundreds of cells."""
+    return reverse("explorer:paths")
+
+
 def chain_url(source, target, number, timing):
     return with_query(
-        reverse("explorer:paths"),
+        paths_url(),
         **{"from": source.slug, "to": target.slug, "chain": number if number > 1 else ""},
         timing=timing,
     )
@@ -291,28 +298,19 @@ def paths(request):
     return respond(request, "explorer/paths.html", "paths-swap", context)
 
 
-def compare_cell(graph, modality, node, timing):
+def compare_cell(graph, routes, modality, node, timing):
     """What one kind of exercise does to one node: its own arrow if it has one; else the
-    strongest route that raises it and the strongest that lowers it (routes can disagree, and
-    showing one would hide the other); else a route that carries nothing there."""
+    routes Graph.compared finds (stored with the layout, in `routes`); else None."""
     edge = graph.between.get((modality.pk, node.pk))
     if edge is not None:
         return {"edge": edge}
-    chains = list(enumerate(graph.chains(modality, node), start=1))
-    if not chains:
+    found = graph.stored_routes(routes, modality, node)
+    if not found:
         return None
-    strongest = {}
-    for number, chain in chains:
-        direction = chain.net_effect if chain.carries else "nothing"
-        held = strongest.get(direction)
-        if held is None or (chain.grade, chain.hops) < (held[1].grade, held[1].hops):
-            strongest[direction] = (number, chain)
-    carried = [strongest[d] for d in ("raises", "lowers") if d in strongest]
-    routes = carried or [strongest["nothing"]]
     return {
         "routes": [
             {"chain": chain, "url": chain_url(modality, node, number, timing)}
-            for number, chain in routes
+            for number, chain in found
         ]
     }
 
@@ -321,6 +319,7 @@ def compare(request):
     graph = visible_graph(request)
     timing, unknown_timing = chosen_timing(request)
     shown = timed(graph, timing)
+    routes = DiagramLayout.data_for(graph)["comparison"][timing or "any"]
     modalities = graph.of_kind(Kind.MODALITY)
     sections = []
     for kinds, title in (
@@ -332,7 +331,9 @@ def compare(request):
         rows = [
             {
                 "node": node,
-                "cells": [compare_cell(shown, modality, node, timing) for modality in modalities],
+                "cells": [
+                    compare_cell(shown, routes, modality, node, timing) for modality in modalities
+                ],
             }
             for node in graph.of_kind(*kinds)
         ]

@@ -242,20 +242,33 @@
     const button = document.createElement("button");
     button.type = "button";
     button.className = "map-zoom";
-    button.textContent = "Fit the whole map on screen";
+    button.textContent = "Fit map to screen";
     function show() {
       figure.classList.toggle("is-fitted", fitted);
       button.setAttribute("aria-pressed", fitted ? "true" : "false");
     }
-    button.addEventListener("click", function () { fitted = !fitted; show(); });
+    button.addEventListener("click", function () { fitted = !fitted; show(); centre(figure); });
     figure.insertBefore(button, figure.firstChild);
     show();
+  }
+
+  // A phone sees the map through a window smaller than the map: start it at the chosen box,
+  // or else at the kinds of exercise, where the map begins.
+  function centre(figure) {
+    const scroller = figure.querySelector(".map-scroll");
+    const box = figure.querySelector(".node.is-selected, .node[aria-current], .node.kind-modality");
+    if (!scroller || !box) return;
+    if (scroller.scrollHeight <= scroller.clientHeight && scroller.scrollWidth <= scroller.clientWidth) return;
+    const view = scroller.getBoundingClientRect();
+    const place = box.getBoundingClientRect();
+    scroller.scrollTop += place.top - view.top - Math.min(view.height / 4, 120);
+    scroller.scrollLeft += place.left - view.left - (view.width - place.width) / 2;
   }
 
   htmx.onLoad(function (root) {
     const figures = root.matches && root.matches("figure.map")
       ? [root]
       : Array.from(root.querySelectorAll("figure.map"));
-    figures.forEach(addZoom);
+    figures.forEach(function (figure) { addZoom(figure); centre(figure); });
   });
 })();

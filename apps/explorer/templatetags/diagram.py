@@ -1,50 +1,53 @@
-"""The diagram's boxes and arrows as SVG markup.
+"""The map's repeated markup: the diagram's boxes and arrows, the map as a list, and the
+comparison table's cells.
 
-A map has hundreds of boxes and arrows and Django's template engine spends tens of
-microseconds on each variable it looks up, so these two tags build the repeated markup with
-format_html (which escapes every value, as a template would) instead of a template loop. The
-rest of the diagram is in templates/explorer/_diagram.html.
+A map can have hundreds of boxes and a thousand arrows, and Django's template engine spends
+tens of microseconds on each variable it looks up (format_html and escape() each add a lazy-
+string wrapper that costs more than the escaping). So these tags build the repeated markup with
+f-strings, passing every value that is not our own number or fixed word through html.escape,
+which is the function Django's escape() calls. The rest of each page is an ordinary template.
 """
 
+from html import escape
+
 from django import template
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from ..models import Effect, Grade, Timing
+
 register = template.Library()
+
+EFFECT_WORDS = {effect.value: escape(effect.label) for effect in Effect}
+GRADE_MEANINGS = {grade.value: escape(grade.meaning) for grade in Grade}
+TIMING_WORDS = {timing.value: escape(timing.label) for timing in Timing}
 
 
 def state_class(placed):
     return f" is-{placed.state}" if placed.state else ""
 
 
+def edge_classes(edge):
+    return f"effect-{escape(edge.effect)} grade-{escape(edge.grade.lower())}"
+
+
 @register.simple_tag
 def diagram_edges(layout):
     """Every visible arrow: a line (with a casing for "activates") and a tooltip."""
-    return format_html_join(
-        "\n",
-        '<g class="edge effect-{} grade-{}{}" data-edge="{}">'
-        "<title>{} {} {}. Evidence grade {} ({}).</title>"
-        '{}<path class="edge-line" d="{}" marker-end="url(#head-{})"/></g>',
-        (
-            (
-                placed.edge.effect,
-                placed.edge.grade.lower(),
-                state_class(placed),
-                placed.edge.pk,
-                placed.source.name,
-                placed.edge.get_effect_display(),
-                placed.target.name,
-                placed.edge.grade,
-                placed.edge.grade_meaning,
-                format_html('<path class="edge-casing" d="{}"/>', placed.path)
-                if placed.edge.effect == "activates"
-                else "",
-                placed.path,
-                placed.edge.effect,
-            )
-            for placed in layout.visible_edges
-        ),
-    )
+    markup = []
+    for placed in layout.visible_edges:
+        edge = placed.edge
+        casing = (
+            f'<path class="edge-casing" d="{placed.path}"/>' if edge.effect == "activates" else ""
+        )
+        markup.append(
+            f'<g class="edge {edge_classes(edge)}{state_class(placed)}" data-edge="{edge.pk}">'
+            f"<title>{escape(placed.source.name)} {EFFECT_WORDS.get(edge.effect, '')} "
+            f"{escape(placed.target.name)}. Evidence grade {escape(edge.grade)} "
+            f"({GRADE_MEANINGS.get(edge.grade, '')}).</title>"
+            f'{casing}<path class="edge-line" d="{placed.path}" '
+            f'marker-end="url(#head-{escape(edge.effect)})"/></g>'
+        )
+    return mark_safe("\n".join(markup))
 
 
 def visible_label(lines):
@@ -80,61 +83,124 @@ def diagram_nodes(layout, swap_target=""):
     `data-out` and `data-in` name the boxes its shown arrows lead to and come from, nearest
     first, for the arrow keys (static/js/site.js).
     """
+    # Each box's slug is escaped once here; data-out and data-in repeat it for every arrow.
+    box_ids = {placed.node.pk: f"node-{escape(placed.node.slug)}" for placed in layout.nodes}
+    y_of = {pk: placed.y for pk, placed in layout.by_node_id.items()}
     leads_to, comes_from = {}, {}
     for placed in layout.visible_edges:
-        leads_to.setdefault(placed.edge.source_id, []).append(placed.target)
-        comes_from.setdefault(placed.edge.target_id, []).append(placed.source)
-    by_id = layout.by_node_id
+        leads_to.setdefault(placed.edge.source_id, []).append(placed.edge.target_id)
+        comes_from.setdefault(placed.edge.target_id, []).append(placed.edge.source_id)
 
-    def ids(nodes):
-        return " ".join(f"node-{node.slug}" for node in sorted(nodes, key=lambda n: by_id[n.pk].y))
+    def ids(node_ids):
+        return " ".join(box_ids[pk] for pk in sorted(node_ids, key=y_of.__getitem__))
 
+    target = escape(swap_target)
     markup = []
     for placed in sorted(layout.visible_nodes, key=lambda placed: (placed.x, placed.y)):
         node = placed.node
+        url = escape(placed.url)
         swap = (
-            format_html(
-                ' hx-get="{}" hx-target="{}" hx-swap="outerHTML" hx-push-url="true"',
-                placed.url,
-                swap_target,
-            )
+            f' hx-get="{url}" hx-target="{target}" hx-swap="outerHTML" hx-push-url="true"'
             if swap_target
             else ""
         )
+        current = ' aria-current="true"' if placed.state == "selected" else ""
         # The space between two lines of a wrapped label is text between their tspans, so the
         # box's text reads "Blood sugar control", as its accessible name does.
-        lines = format_html_join(
-            "",
-            '<tspan x="{}" y="{}">{}</tspan>{}',
-            (
-                (f"{placed.text_x:.1f}", y, line, separator)
-                for (y, line), separator in zip(
-                    placed.text_lines, line_separators(placed.lines), strict=True
-                )
-            ),
-        )
-        markup.append(
-            format_html(
-                '<a href="{}" id="node-{}" class="node kind-{}{}" aria-label="{}" data-column="{}"'
-                ' data-out="{}" data-in="{}"{}{}>'
-                '<rect x="{}" y="{}" width="{}" height="{}" rx="6"/>'
-                '<text text-anchor="middle" font-size="{}">{}</text></a>',
-                placed.url,
-                node.slug,
-                node.kind,
-                state_class(placed),
-                accessible_name(placed),
-                placed.x,
-                ids(leads_to.get(node.pk, [])),
-                ids(comes_from.get(node.pk, [])),
-                mark_safe(' aria-current="true"') if placed.state == "selected" else "",
-                swap,
-                f"{placed.x:.1f}",
-                f"{placed.y:.1f}",
-                layout.node_width,
-                layout.node_height,
-                layout.font_size,
-                lines,
+        lines = "".join(
+            f'<tspan x="{placed.text_x:.1f}" y="{y}">{escape(line)}</tspan>{separator}'
+            for (y, line), separator in zip(
+                placed.text_lines, line_separators(placed.lines), strict=True
             )
         )
+        markup.append(
+            f'<a href="{url}" id="{box_ids[node.pk]}" class="node kind-{escape(node.kind)}'
+            f'{state_class(placed)}" aria-label="{escape(accessible_name(placed))}" '
+            f'data-column="{placed.x}" data-out="{ids(leads_to.get(node.pk, ()))}" '
+            f'data-in="{ids(comes_from.get(node.pk, ()))}"{current}{swap}>'
+            f'<rect x="{placed.x:.1f}" y="{placed.y:.1f}" width="{layout.node_width}" '
+            f'height="{layout.node_height}" rx="6"/>'
+            f'<text text-anchor="middle" font-size="{layout.font_size}">{lines}</text></a>'
+        )
     return mark_safe("\n".join(markup))
+
+
+@register.simple_tag
+def map_as_list(columns):
+    """The map as nested lists (see views.text_twin): each column's nodes, and under each node
+    the arrows leaving it, with their effect, grade and kind of evidence."""
+    markup = []
+    for column in columns:
+        markup.append(f'<h3>{escape(column["title"])}</h3>\n<ul class="twin-nodes">')
+        for item in column["nodes"]:
+            node = item["node"]
+            markup.append(
+                f'<li><a href="{escape(node.get_absolute_url())}">{escape(node.name)}</a>'
+            )
+            if item["arrows"]:
+                markup.append('<ul class="twin-arrows">')
+                for arrow in item["arrows"]:
+                    edge, target = arrow["edge"], arrow["target"]
+                    markup.append(
+                        f'<li><span class="effect-word effect-{escape(edge.effect)}">'
+                        f"{EFFECT_WORDS.get(edge.effect, '')}</span> "
+                        f'<a href="{escape(target.get_absolute_url())}">{escape(target.name)}</a> '
+                        f'<span class="grade grade-{escape(edge.grade.lower())}" '
+                        f'title="{GRADE_MEANINGS.get(edge.grade, "")}">Grade {escape(edge.grade)}'
+                        f'</span> <span class="evidence">{escape(edge.evidence)} evidence</span>'
+                        "</li>"
+                    )
+                markup.append("</ul>")
+            markup.append("</li>")
+        markup.append("</ul>")
+    return mark_safe("\n".join(markup))
+
+
+def compare_cell_markup(cell):
+    if cell is None:
+        return '<span class="visually-hidden">no route</span>'
+    edge = cell.get("edge")
+    if edge is not None:
+        return (
+            f'<span class="effect-word effect-{escape(edge.effect)}"><span class="effect-symbol" '
+            f'aria-hidden="true">{escape(edge.effect_symbol)}</span> '
+            f"{EFFECT_WORDS.get(edge.effect, '')}</span> "
+            f'<span class="grade grade-{escape(edge.grade.lower())}" '
+            f'title="{GRADE_MEANINGS.get(edge.grade, "")}">{escape(edge.grade)}</span> '
+            '<span class="route">direct</span>'
+        )
+    routes = cell["routes"]
+    markup = ['<span class="routes-disagree">Routes disagree:</span> '] if len(routes) > 1 else []
+    for route in routes:
+        chain = route["chain"]
+        if chain.carries:
+            raises = chain.net_effect == "raises"
+            effect = (
+                f'<span class="effect-word effect-{"increases" if raises else "decreases"}">'
+                f'<span class="effect-symbol" aria-hidden="true">{"↑" if raises else "↓"}</span> '
+                f"{chain.net_effect}</span> "
+                f'<span class="grade grade-{escape(chain.grade.lower())}" '
+                f'title="The weakest step\'s grade">{escape(chain.grade)}</span>'
+            )
+        else:
+            effect = '<span class="effect-word effect-no-effect">carries no effect</span>'
+        markup.append(
+            f'<span class="compare-route">{effect} <a class="route" href="{escape(route["url"])}">'
+            f"via {chain.hops} steps</a></span>"
+        )
+    return "".join(markup)
+
+
+@register.simple_tag
+def compare_rows(rows):
+    """The comparison table's body: a row per node, a cell per kind of exercise (see
+    views.compare_cell for what a cell holds)."""
+    return mark_safe(
+        "\n".join(
+            f'<tr><th scope="row"><a href="{escape(row["node"].get_absolute_url())}">'
+            f"{escape(row['node'].name)}</a></th>"
+            + "".join(f"<td>{compare_cell_markup(cell)}</td>" for cell in row["cells"])
+            + "</tr>"
+            for row in rows
+        )
+    )
