@@ -334,3 +334,28 @@ def test_the_node_selects_write_what_djangos_select_would(query):
     for name in ("from", "to"):
         django_s.fields[name].widget = forms.Select(choices=django_s.fields[name].choices)
         assert parse_html(str(ours[name])) == parse_html(str(django_s[name]))
+
+
+def test_a_panel_says_which_exercise_an_arrows_evidence_comes_from(client):
+    make_graph()
+    Edge.objects.filter(source__slug="sensor-0").update(shown_with=["exercise-0"])
+    lay_out_the_map()
+    html = client.get("/explorer/sensor-0/").content.decode()
+    assert "shown only with Exercise 0" in html
+
+
+@pytest.mark.parametrize(
+    ("shown_with", "message"),
+    [(["organ-0"], "“organ-0” is not a kind of exercise on the map. Use one of: exercise-0."),
+     ("exercise-0", "Give a list of kinds of exercise, or [].")],
+    ids=["not exercise", "not a list"],
+)  # fmt: skip
+def test_an_editor_is_told_when_shown_with_names_no_exercise(shown_with, message):
+    from django.core.exceptions import ValidationError
+
+    make_graph()
+    edge = Edge.objects.get(source__slug="sensor-0")
+    edge.shown_with = shown_with
+    with pytest.raises(ValidationError) as error:
+        edge.full_clean()
+    assert error.value.message_dict["shown_with"] == [message]

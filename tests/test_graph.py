@@ -199,3 +199,29 @@ def test_routes_that_carry_nothing_come_after_those_that_do():
     )  # fmt: skip
     chains = g.chains(g.by_slug["lift"], g.by_slug["grow"])
     assert [(chain.hops, chain.carries) for chain in chains] == [(3, True), (2, False)]
+
+
+def test_a_step_shown_only_with_other_exercise_makes_the_route_untested():
+    g = graph(
+        [("run", "modality"), ("lift", "modality"), ("il6", "myokine"), ("fat", "outcome")],
+        [("run", "il6", "A", "increases"), ("lift", "il6", "A", "increases"),
+         ("il6", "fat", "B", "decreases")],
+    )  # fmt: skip
+    for node, name in zip(g.nodes, ["Running", "Lifting", "IL-6", "Belly fat"], strict=True):
+        node.name = name
+    g.between[g.by_slug["il6"].pk, g.by_slug["fat"].pk].shown_with = ["run"]
+
+    from_running = g.chains(g.by_slug["run"], g.by_slug["fat"])[0]
+    from_lifting = g.chains(g.by_slug["lift"], g.by_slug["fat"])[0]
+
+    assert from_running.grade == "B"
+    assert from_running.untested == []
+    assert from_lifting.grade == "D"
+    assert [edge.target_id for edge in from_lifting.untested] == [g.by_slug["fat"].pk]
+    assert from_lifting.verdict(g.by_id).endswith(
+        "Untested for Lifting: IL-6 decreases Belly fat was shown only with Running, so the route "
+        "counts as grade D."
+    )
+    # What the comparison stores gives back the same verdict.
+    stored = g.stored_routes(g.comparison(), g.by_slug["lift"], g.by_slug["fat"])
+    assert [chain.grade for _, chain in stored] == ["D"]

@@ -386,7 +386,7 @@ def _body_errors(text, first_line, shown, reference_keys, node_slugs):
 NODE_FIELDS = ("name", "kind")
 NODE_OPTIONAL = ("label", "aliases", "last_reviewed", *EDITORIAL_FIELDS)
 EDGE_REQUIRED = ("from", "to", "effect", "grade", "evidence", "mechanism", "references")
-EDGE_OPTIONAL = ("timing", "caveat", "brief")
+EDGE_OPTIONAL = ("timing", "shown_with", "caveat", "brief")
 BRIEF_ID = re.compile(r"^E[1-9][0-9]?$")
 # "# --- Heading ----": the arrows below it, until the next heading, are filed under it.
 SECTION_HEADING = re.compile(r"^# --- (?P<title>.*?)\s*-*\s*$")
@@ -421,6 +421,7 @@ class EdgeSource:
     brief_id: str = ""
     section: str = ""
     timing: str = ""
+    shown_with: list[str] = field(default_factory=list)
 
 
 def read_graph(root: Path, reference_keys):
@@ -439,7 +440,10 @@ def read_graph(root: Path, reference_keys):
     edges_path = folder / EDGES_FILE
     if edges_path.exists():
         try:
-            edges = _read_edges(edges_path, _display(edges_path, root), node_slugs, reference_keys)
+            modalities = {node.slug for node in nodes if node.kind == Kind.MODALITY}
+            edges = _read_edges(
+                edges_path, _display(edges_path, root), node_slugs, reference_keys, modalities
+            )
         except ContentErrors as error:
             errors.extend(error.errors)
     else:
@@ -508,7 +512,7 @@ def _alias_clashes(nodes):
     return errors
 
 
-def _read_edges(path, shown, node_slugs, reference_keys):
+def _read_edges(path, shown, node_slugs, reference_keys, modalities=frozenset()):
     text = path.read_text(encoding="utf-8")
     try:
         data, document = _parse_yaml(text, shown)
@@ -533,7 +537,7 @@ def _read_edges(path, shown, node_slugs, reference_keys):
             errors.append(ContentError(shown, line, "each edge must be a set of key: value pairs"))
             continue
         key_lines = _key_lines(item_node, 0)
-        problems = _edge_problems(item, node_slugs, reference_keys)
+        problems = _edge_problems(item, node_slugs, reference_keys, modalities)
         errors += [ContentError(shown, key_lines.get(name, line), text) for name, text in problems]
         pair = (item.get("from"), item.get("to"))
         if pair in first_seen:
@@ -561,6 +565,7 @@ def _read_edges(path, shown, node_slugs, reference_keys):
                     brief_id=item.get("brief") or "",
                     section=section,
                     timing=item.get("timing") or "",
+                    shown_with=item.get("shown_with") or [],
                 )
             )
     if errors:
@@ -568,7 +573,7 @@ def _read_edges(path, shown, node_slugs, reference_keys):
     return edges
 
 
-def _edge_problems(item, node_slugs, reference_keys):
+def _edge_problems(item, node_slugs, reference_keys, modalities=frozenset()):
     """(field, message) for each problem in one edge."""
     problems = [(None, f"edge is missing “{name}”") for name in EDGE_REQUIRED if name not in item]
     problems += [
@@ -604,6 +609,20 @@ def _edge_problems(item, node_slugs, reference_keys):
                 ("references", f"unknown reference key “{key}”")
                 for key in references
                 if key not in reference_keys
+            ]
+    shown_with = item.get("shown_with")
+    if shown_with is not None:
+        if not (isinstance(shown_with, list) and all(isinstance(s, str) for s in shown_with)):
+            problems.append(("shown_with", "shown_with must be a list of kinds of exercise"))
+        else:
+            problems += [
+                (
+                    "shown_with",
+                    f"shown_with “{slug}” is not a kind of exercise "
+                    f"(one of: {', '.join(sorted(modalities))})",
+                )
+                for slug in shown_with
+                if slug not in modalities
             ]
     brief = item.get("brief")
     if brief is not None and not (isinstance(brief, str) and BRIEF_ID.match(brief)):

@@ -140,6 +140,7 @@ def edges_text(edges):
                 "grade": edge.grade,
                 "evidence": edge.evidence,
                 "timing": edge.timing,
+                "shown_with": edge.shown_with,
                 "brief": edge.brief_id,
                 "mechanism": edge.mechanism,
                 "caveat": edge.caveat,

@@ -76,14 +76,26 @@ def wrap_label(text, width=LINE_CHARS, max_lines=MAX_LINES):
 
 @dataclass
 class Chain:
-    """A path from one node to another, hop by hop."""
+    """A path from one node to another, hop by hop. `start` is the first node's slug: an arrow
+    whose evidence comes only from other kinds of exercise (its `shown_with`) is untested on a
+    route from this one."""
 
     edges: list
+    start: str = ""
+
+    def tested(self, edge):
+        shown_with = getattr(edge, "shown_with", None) or []
+        return not shown_with or self.start in shown_with
+
+    @property
+    def untested(self):
+        """The steps whose evidence comes from other kinds of exercise than the first node."""
+        return [edge for edge in self.edges if not self.tested(edge)]
 
     @property
     def grade(self):
-        """A chain is only as strong as its weakest hop."""
-        return weakest(edge.grade for edge in self.edges)
+        """A chain is only as strong as its weakest hop; an untested hop counts as D."""
+        return weakest(edge.grade if self.tested(edge) else "D" for edge in self.edges)
 
     @property
     def net_effect(self):
@@ -116,16 +128,29 @@ class Chain:
             return f"This route does not carry an effect to {last}: {step(stop)}."
         reversing = [edge for edge in self.edges if EFFECT_SIGN[edge.effect] < 0]
         if not reversing:
-            return f"Along this route, {first} raises {last}."
-        count = REVERSALS.get(len(reversing), f"{len(reversing)} steps reverse")
-        steps = "; ".join(step(edge) for edge in reversing)
-        if len(reversing) == 1:
-            return f"Along this route, {first} lowers {last}: {count} the direction ({steps})."
-        result = "they cancel out, so" if len(reversing) % 2 == 0 else "in all,"
-        effect = "raises" if len(reversing) % 2 == 0 else "lowers"
-        return (
-            f"Along this route, {count} the direction ({steps}); {result} {first} {effect} {last}."
-        )
+            said = f"Along this route, {first} raises {last}."
+        elif len(reversing) == 1:
+            count = REVERSALS[1]
+            said = (
+                f"Along this route, {first} lowers {last}: {count} the direction "
+                f"({step(reversing[0])})."
+            )
+        else:
+            count = REVERSALS.get(len(reversing), f"{len(reversing)} steps reverse")
+            steps = "; ".join(step(edge) for edge in reversing)
+            result = "they cancel out, so" if len(reversing) % 2 == 0 else "in all,"
+            effect = "raises" if len(reversing) % 2 == 0 else "lowers"
+            said = (
+                f"Along this route, {count} the direction ({steps}); "
+                f"{result} {first} {effect} {last}."
+            )
+        for edge in self.untested:
+            kinds = " or ".join(by_slug_names(by_id, edge.shown_with))
+            said += (
+                f" Untested for {first}: {step(edge)} was shown only with {kinds}, so the "
+                "route counts as grade D."
+            )
+        return said
 
     @property
     def hops(self):
@@ -134,6 +159,12 @@ class Chain:
     @property
     def node_ids(self):
         return [self.edges[0].source_id, *(edge.target_id for edge in self.edges)]
+
+
+def by_slug_names(by_id, slugs):
+    """The names of the nodes with these slugs, in the order given (the slug where none)."""
+    names = {node.slug: node.name for node in by_id.values()}
+    return [names.get(slug, slug) for slug in slugs]
 
 
 @dataclass
@@ -279,7 +310,8 @@ class Graph:
             [LAYOUT_VERSION, NODE_WIDTH, NODE_HEIGHT, NODE_GAP, RANK_GAP, LINE_CHARS],
             [[node.pk, node.kind, node.slug, node.name, node.diagram_label] for node in self.nodes],
             [
-                [edge.pk, edge.source_id, edge.target_id, edge.effect, edge.grade, edge.timing]
+                [edge.pk, edge.source_id, edge.target_id, edge.effect, edge.grade, edge.timing,
+                 edge.shown_with]
                 for edge in self.edges
             ],
         ]
@@ -327,7 +359,7 @@ class Graph:
     def stored_routes(self, routes, source, target):
         """compared(source, target) from what comparison() stored."""
         return [
-            (number, Chain([self.by_edge_id[pk] for pk in edge_ids]))
+            (number, Chain([self.by_edge_id[pk] for pk in edge_ids], start=source.slug))
             for number, edge_ids in routes.get(f"{source.pk}:{target.pk}", [])
         ]
 
@@ -372,7 +404,7 @@ class Graph:
                 return
             if node_id == target.pk:
                 if len(path) == hops:
-                    same_length.append(Chain(list(path)))
+                    same_length.append(Chain(list(path), start=source.slug))
                 return
             for edge in self.outgoing[node_id]:
                 following = edge.target_id

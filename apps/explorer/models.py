@@ -180,8 +180,8 @@ class MapNode(NodeWords, MapRecord):
 
 class MapEdge(ArrowWords, MapRecord):
     fields = __slots__ = (
-        "pk", "source_id", "target_id", "effect", "grade", "evidence", "timing", "mechanism",
-        "caveat",
+        "pk", "source_id", "target_id", "effect", "grade", "evidence", "timing", "shown_with",
+        "mechanism", "caveat",
     )  # fmt: skip
 
     def get_effect_display(self):
@@ -240,6 +240,11 @@ class Node(NodeWords, Editorial):
                         source=graph.by_id[edge.source_id],
                         target=graph.by_id[edge.target_id],
                         references=cited,
+                        shown_with=[
+                            graph.by_slug[slug].name
+                            for slug in edge.shown_with
+                            if slug in graph.by_slug
+                        ],
                     )
                 )
             return listed
@@ -281,6 +286,7 @@ class Arrow:
     source: Node
     target: Node
     references: list = field(default_factory=list)  # (number, Reference)
+    shown_with: list = field(default_factory=list)  # names of the kinds of exercise, if only some
 
 
 @dataclass
@@ -374,6 +380,14 @@ class Edge(ArrowWords, models.Model):
         help_text="When the effect is seen. Where the sources leave it unclear, say so in the "
         "caveat.",
     )
+    shown_with = models.JSONField(
+        "shown only with",
+        default=list,
+        blank=True,
+        help_text='Only when the evidence comes from some kinds of exercise: their slugs, e.g. '
+        '["endurance-training"]. A chain from another kind of exercise through this arrow is '
+        "untested, and counts as grade D.",
+    )
     mechanism = models.TextField(help_text="One sentence: how the source changes the target.")
     caveat = models.TextField(blank=True)
     brief_id = models.CharField(
@@ -418,6 +432,17 @@ class Edge(ArrowWords, models.Model):
         if self.source_id == self.target_id:
             raise ValidationError(
                 {"target": f"An arrow cannot start and end at the same node ({self.source})."}
+            )
+        if not isinstance(self.shown_with, list):
+            raise ValidationError({"shown_with": "Give a list of kinds of exercise, or []."})
+        modalities = set(Node.objects.filter(kind=Kind.MODALITY).values_list("slug", flat=True))
+        unknown = [slug for slug in self.shown_with if slug not in modalities]
+        if unknown:
+            raise ValidationError(
+                {
+                    "shown_with": f"“{unknown[0]}” is not a kind of exercise on the map. "
+                    f"Use one of: {', '.join(sorted(modalities))}."
+                }
             )
         twin = Edge.objects.filter(source_id=self.source_id, target_id=self.target_id)
         if twin.exclude(pk=self.pk).exists():

@@ -194,7 +194,7 @@ class EdgeAdmin(EditorialAdmin):
     autocomplete_fields = ["source", "target"]
     fieldsets = [
         (None, {"fields": [("source", "effect", "target"), "mechanism", "caveat"]}),
-        ("Evidence", {"fields": [("grade", "evidence", "timing")]}),
+        ("Evidence", {"fields": [("grade", "evidence", "timing"), "shown_with"]}),
         ("Filing", {"fields": [("brief_id", "section")]}),
     ]
     inlines = [EdgeReferenceInline]

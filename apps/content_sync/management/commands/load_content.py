@@ -235,6 +235,7 @@ def sync_edge(source, position, nodes):
         "grade": source.grade,
         "evidence": source.evidence,
         "timing": source.timing,
+        "shown_with": source.shown_with,
         "mechanism": source.mechanism,
         "caveat": source.caveat,
         "brief_id": source.brief_id,
