@@ -395,3 +395,17 @@ def test_axe_finds_no_violations_on_a_node_page_in_dark_mode(page, site):
     page.goto(site + "/explorer/ampk/")
     results = Axe().run(page, options=AXE_OPTIONS)
     assert results.violations_count == 0, results.generate_report()
+
+
+def test_the_panel_reads_as_one_page_in_the_body_colour(page, site):
+    """No inner scroller, and an arrow's mechanism sentence in the text colour, not its
+    grade's or effect's colour."""
+    page.goto(site + "/explorer/il-6/")
+    panel = page.locator("#panel")
+    assert panel.evaluate("e => getComputedStyle(e).overflowY") == "visible"
+    assert panel.evaluate("e => e.scrollHeight <= e.clientHeight + 1")
+    text_colour = panel.evaluate("e => getComputedStyle(e).color")
+    mechanisms = page.locator("#panel .arrow-mechanism")
+    assert mechanisms.count() > 5
+    colours = mechanisms.evaluate_all("all => all.map(e => getComputedStyle(e).color)")
+    assert set(colours) == {text_colour}

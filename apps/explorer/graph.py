@@ -310,8 +310,15 @@ class Graph:
             [LAYOUT_VERSION, NODE_WIDTH, NODE_HEIGHT, NODE_GAP, RANK_GAP, LINE_CHARS],
             [[node.pk, node.kind, node.slug, node.name, node.diagram_label] for node in self.nodes],
             [
-                [edge.pk, edge.source_id, edge.target_id, edge.effect, edge.grade, edge.timing,
-                 edge.shown_with]
+                [
+                    edge.pk,
+                    edge.source_id,
+                    edge.target_id,
+                    edge.effect,
+                    edge.grade,
+                    edge.timing,
+                    edge.shown_with,
+                ]
                 for edge in self.edges
             ],
         ]

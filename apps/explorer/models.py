@@ -384,7 +384,7 @@ class Edge(ArrowWords, models.Model):
         "shown only with",
         default=list,
         blank=True,
-        help_text='Only when the evidence comes from some kinds of exercise: their slugs, e.g. '
+        help_text="Only when the evidence comes from some kinds of exercise: their slugs, e.g. "
         '["endurance-training"]. A chain from another kind of exercise through this arrow is '
         "untested, and counts as grade D.",
     )
