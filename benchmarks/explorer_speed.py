@@ -37,7 +37,13 @@ from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
-from apps.explorer.models import Edge, Node, lay_out_the_map  # noqa: E402
+from apps.explorer.models import (  # noqa: E402
+    DiagramLayout,
+    Edge,
+    Node,
+    lay_out_the_map,
+    stored_layout,
+)
 
 HX = {"HX-Request": "true"}
 ARTICLE = ("article page (Academic)", "/articles/long-term-hormonal-adaptations/academic/", None)
@@ -134,10 +140,16 @@ def main():
 
         with transaction.atomic():  # laid out once, as the change commits
             grow_tenfold()
+        # Timed again from nothing stored: what a change to the larger map costs, once.
+        DiagramLayout.objects.all().delete()
+        stored_layout.cache_clear()
         started = time.perf_counter()
         lay_out_the_map()
         seconds = time.perf_counter() - started
-        print(f"\nLaying out the larger map (once, when it changes): {seconds:.2f} s")
+        print(
+            f"\nLaying out the larger map and its comparison routes (once, when it changes): "
+            f"{seconds:.2f} s"
+        )
         report("Ten times larger map", pages, repeat)
 
 

@@ -1,5 +1,7 @@
 """The map is laid out when the graph changes, never while a page is served."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
@@ -27,27 +29,30 @@ MAP_PAGES = [
 
 @pytest.fixture
 def layouts_counted(monkeypatch):
-    """How many times the map is laid out from here on. Working out the comparison's routes
-    (stored with the layout) counts too, so a page that did either shows up."""
+    """Every time, from here on, that the map (or a part of it) is laid out or its comparison
+    routes are worked out: ("work_out", graph) once per stored layout, and inside it a
+    ("layout", graph) per part and ("comparison", graph) per time course."""
     calls = []
 
-    def counting(method, record):
-        def counted(graph, *args, **kwargs):
-            calls.append(record(graph))
-            return method(graph, *args, **kwargs)
+    def counting(owner, name, record, static=False):
+        method = getattr(owner, name)
 
-        return counted
+        def counted(*args, **kwargs):
+            calls.append((record, args[0]))
+            return method(*args, **kwargs)
 
-    monkeypatch.setattr(Graph, "layout", counting(Graph.layout, lambda graph: graph))
-    monkeypatch.setattr(
-        Graph, "comparison", counting(Graph.comparison, lambda graph: ("comparison", graph))
-    )
+        monkeypatch.setattr(owner, name, staticmethod(counted) if static else counted)
+
+    counting(Graph, "layout", "layout")
+    counting(Graph, "comparison", "comparison")
+    counting(DiagramLayout, "work_out", "work_out", static=True)
     stored_layout.cache_clear()
     return calls
 
 
 def laid_out(calls):
-    return [call for call in calls if not isinstance(call, tuple)]
+    """The graphs whose layouts were worked out and stored."""
+    return [graph for record, graph in calls if record == "work_out"]
 
 
 def current_digests():
@@ -143,3 +148,19 @@ def test_a_machine_without_graphviz_is_told_what_to_install(monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(SystemCheckError, match=r"(?s)explorer\.E001.*apt-get install -y graphviz"):
         call_command("check")
+
+
+def test_a_filtered_map_is_laid_out_compactly_for_what_it_shows(client):
+    make_graph(copies=2)
+    lay_out_the_map()
+
+    def drawn(url):
+        html = client.get(url).content.decode()
+        width, height = re.search(r'<svg class="diagram" viewBox="0 0 (\d+) (\d+)"', html).groups()
+        return int(width) * int(height), set(re.findall(r'id="node-([a-z0-9-]+)"', html))
+
+    whole_area, whole_boxes = drawn("/explorer/")
+    area, boxes = drawn("/explorer/?modality=exercise-0")
+
+    assert boxes == {slug for slug in whole_boxes if slug.endswith("-0")}
+    assert area < 0.7 * whole_area  # the second copy's place is not left blank

@@ -35,7 +35,7 @@ LINE_CHARS = 13  # what fits in NODE_WIDTH at FONT_SIZE in a wide font (about 0.
 MAX_LINES = 2
 # Part of every stored layout's digest (with the geometry above): bump it when the layout code
 # changes, and stored layouts are worked out again.
-LAYOUT_VERSION = "dot-1"
+LAYOUT_VERSION = "dot-2"
 POINTS_PER_INCH = 72  # dot measures in points; one point is one SVG unit here
 
 EFFECT_SIGN = {"increases": 1, "activates": 1, "decreases": -1, "inhibits": -1, "no-effect": 0}
@@ -382,6 +382,14 @@ class Graph:
                     seen.add(edge.target_id)
                     queue.append(edge.target_id)
         return seen
+
+    def reached_by(self, node):
+        """The part of the map `node` reaches: those nodes and the arrows between them."""
+        reached = self.reachable_from(node)
+        return Graph(
+            [n for n in self.nodes if n.pk in reached],
+            [e for e in self.edges if e.source_id in reached and e.target_id in reached],
+        )
 
     def touching(self, node):
         """Edges into and out of node."""

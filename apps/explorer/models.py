@@ -544,9 +544,13 @@ class DiagramLayout(models.Model):
         return f"Layout {self.digest[:12]} ({self.computed_at:%Y-%m-%d %H:%M})"
 
     @classmethod
-    def for_graph(cls, graph):
-        """The stored layout of `graph`."""
-        return Layout.from_data(graph, cls.data_for(graph))
+    def for_graph(cls, graph, focus=None):
+        """The stored layout of `graph`; given a kind of exercise as `focus`, the compact one of
+        the part of the map it reaches, so a filtered map has no gaps where the rest was."""
+        data = cls.data_for(graph)
+        if focus is not None:
+            return Layout.from_data(graph.reached_by(focus), data["focus"][str(focus.pk)])
+        return Layout.from_data(graph, data)
 
     @classmethod
     def data_for(cls, graph):
@@ -562,8 +566,13 @@ class DiagramLayout(models.Model):
 
     @staticmethod
     def work_out(graph):
-        """The layout, and the comparison's routes at each time course a reader can choose."""
+        """The layout; one for the part of the map each kind of exercise reaches (the modality
+        filter shows it); and the comparison's routes at each time course a reader can choose."""
         data = graph.layout().as_data()
+        data["focus"] = {
+            str(modality.pk): graph.reached_by(modality).layout().as_data()
+            for modality in graph.of_kind(Kind.MODALITY)
+        }
         data["comparison"] = {
             "any": graph.comparison(),
             **{

@@ -22,9 +22,10 @@ def with_query(url, **params):
     return f"{url}?{query}" if query else url
 
 
-def map_context(graph, link_params=None):
-    """The diagram and what every page of the explorer shows around it."""
-    layout = DiagramLayout.for_graph(graph)
+def map_context(graph, link_params=None, focus=None):
+    """The diagram and what every page of the explorer shows around it: the whole map, or
+    with a kind of exercise as `focus`, the part of it that exercise reaches."""
+    layout = DiagramLayout.for_graph(graph, focus)
     query = with_query("", **(link_params or {}))  # the same for every box: built once
     for placed in layout.nodes:
         placed.url = placed.node.get_absolute_url() + query
@@ -86,7 +87,9 @@ def filtered_map(request, graph, selected=None):
     if visible is not None and selected is not None and selected.pk not in visible:
         # Showing the selected box under "only what … reaches" would say that it is reached.
         unreached, modality, visible = modality, None, None
-    context = map_context(graph, {"modality": modality and modality.slug, "timing": timing})
+    context = map_context(
+        graph, {"modality": modality and modality.slug, "timing": timing}, focus=modality
+    )
     layout = context["layout"]
     if visible is not None or timing is not None:
         layout.show_only(
@@ -149,8 +152,10 @@ def announcement(shown, selected, modality, timing):
 
 
 def text_twin(graph, layout):
-    """The map as nested lists: column, node, then each arrow leaving that node."""
-    hidden = {placed.node.pk for placed in layout.nodes if placed.hidden}
+    """The map as nested lists: column, node, then each arrow leaving that node; only what the
+    diagram shows (a filtered map's layout holds only the part it shows)."""
+    shown = {placed.node.pk for placed in layout.nodes if not placed.hidden}
+    hidden = graph.by_id.keys() - shown
     columns = []
     for title, kinds in COLUMNS:
         nodes = [
