@@ -375,6 +375,7 @@ def test_a_walk_works_with_javascript_off(browser, site):
 
 AXE_PAGES = [
     EXPLORER,
+    EXPLORER + "?modality=resistance-training",
     "/explorer/walks/",
     WALK + "5/",
     "/explorer/ampk/",
