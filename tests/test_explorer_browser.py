@@ -416,3 +416,23 @@ def test_the_panel_reads_as_one_page_in_the_body_colour(page, site):
     assert mechanisms.count() > 5
     colours = mechanisms.evaluate_all("all => all.map(e => getComputedStyle(e).color)")
     assert set(colours) == {text_colour}
+
+
+@pytest.mark.parametrize(
+    ("path", "box"),
+    [(EXPLORER, "#node-hiit"), ("/explorer/hypertrophy/", "#node-hypertrophy")],
+    ids=["the kinds of exercise", "the chosen box"],
+)
+def test_on_a_phone_the_map_opens_at_where_to_start(browser, site, path, box):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    try:
+        page = context.new_page()
+        page.goto(site + path)
+        window = page.locator("figure.map .map-scroll").bounding_box()
+        shown = page.locator(box).bounding_box()
+        assert window["x"] <= shown["x"]
+        assert shown["x"] + shown["width"] <= window["x"] + window["width"]
+        assert window["y"] <= shown["y"]
+        assert shown["y"] + shown["height"] <= window["y"] + window["height"]
+    finally:
+        context.close()

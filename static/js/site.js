@@ -256,7 +256,7 @@
   // or else at the kinds of exercise, where the map begins.
   function centre(figure) {
     const scroller = figure.querySelector(".map-scroll");
-    const box = figure.querySelector(".node.is-selected, .node[aria-current], .node.kind-modality");
+    const box = figure.querySelector(".node[aria-current]") || figure.querySelector(".node.kind-modality");
     if (!scroller || !box) return;
     if (scroller.scrollHeight <= scroller.clientHeight && scroller.scrollWidth <= scroller.clientWidth) return;
     const view = scroller.getBoundingClientRect();
