@@ -9,7 +9,8 @@ HOST_PORT := 127.0.0.1:8000
 BOOTSTRAP_PYTHON := $(shell for candidate in "$$HOME/.pyenv/versions/$$(cat .python-version 2>/dev/null)/bin/python" python3.13 python3.12 python3; do \
 	if command -v "$$candidate" >/dev/null 2>&1 && "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then echo "$$candidate"; break; fi; done)
 
-# Production-like local serving: DEBUG off, so readers see the real 404 page and headers.
+# Served as in production: gunicorn (config/gunicorn.py), DEBUG off, so readers see the real
+# 404 page, headers, caching and compression.
 RUN_ENV = DJANGO_SECRET_KEY="$$(cat $(VENV)/secret-key)" DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
 
 .PHONY: run dev test lint format install install-dev chromium graphviz clean editor export-content
@@ -18,8 +19,8 @@ run: install graphviz $(VENV)/secret-key
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py load_content
 	$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
-	@echo "Serving Exercise Signals on http://$(HOST_PORT)/ (Ctrl-C to stop)"
-	$(RUN_ENV) $(PY) manage.py runserver $(HOST_PORT)
+	@echo "Serving Exercise Signals with gunicorn on http://$(HOST_PORT)/ (Ctrl-C to stop)"
+	$(RUN_ENV) EXERCISE_SIGNALS_BIND=$(HOST_PORT) $(VENV)/bin/gunicorn --config config/gunicorn.py config.wsgi
 
 # For working on the code: debug pages, templates and static files reloaded as they change.
 dev: install graphviz

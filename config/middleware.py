@@ -2,6 +2,8 @@
 
 from django.middleware.gzip import GZipMiddleware
 
+from apps.core.readers import visitor
+
 
 class ReaderGZipMiddleware(GZipMiddleware):
     """Gzip what readers are sent; never a response that may hold a secret.
@@ -16,7 +18,6 @@ class ReaderGZipMiddleware(GZipMiddleware):
     """
 
     def process_response(self, request, response):
-        user = getattr(request, "user", None)
-        if request.path.startswith("/admin/") or (user is not None and user.is_authenticated):
+        if request.path.startswith("/admin/") or visitor(request).is_authenticated:
             return response
         return super().process_response(request, response)

@@ -63,6 +63,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Compresses reader pages only; see why in config/middleware.py.
     "config.middleware.ReaderGZipMiddleware",
+    # Answers a matching If-None-Match or If-Modified-Since with 304 (reader pages carry an
+    # ETag and Last-Modified from apps.core.readers.reader_page).
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -92,6 +95,17 @@ TEMPLATES = [
         },
     },
 ]
+
+# Reader pages are cached whole (apps.core.readers.reader_page), keyed by the content version
+# kept in the database, so each process's own memory is enough: a change reaches every process
+# through that version. A shared backend (Redis) only saves each process rendering a page once.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "reader-pages",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
 
 DATABASES = {
     "default": dj_database_url.config(

@@ -18,6 +18,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 SKIPPED_BROWSER_TESTS = []
 
 
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Each test starts with no cached pages. The content version is a database row, which
+    every test's database starts afresh, so a page cached by an earlier test could otherwise
+    be served under the same version number."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def pytest_collection_modifyitems(config, items):
     if CHROMIUM.exists():
         return

@@ -142,3 +142,65 @@ def test_pages_that_may_hold_a_secret_are_not_compressed(client, django_user_mod
     client.force_login(editor)
     assert "Content-Encoding" not in client.get("/explorer/", headers=gzip_please)
     assert "Content-Encoding" not in client.get("/admin/", headers=gzip_please)
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_the_site_is_served_by_gunicorn_as_make_run_does_and_stops_on_ctrl_c(tmp_path):
+    import signal
+    import time
+    import urllib.error
+    import urllib.request
+
+    port = free_port()
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "gunicorn-test-only-secret-key-not-for-any-deployment",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
+        "EXERCISE_SIGNALS_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+    }
+    python = Path(sys.executable)
+    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):  # as make run
+        subprocess.run(
+            [python, "manage.py", *command], cwd=ROOT, env=environment, check=True,
+            capture_output=True,
+        )  # fmt: skip
+    # The command `make run` runs (Makefile), with this test's port.
+    makefile = (ROOT / "Makefile").read_text()
+    assert "gunicorn --config config/gunicorn.py config.wsgi" in makefile
+    log_path = tmp_path / "gunicorn.log"
+    server = subprocess.Popen(
+        [python.parent / "gunicorn", "--config", "config/gunicorn.py", "config.wsgi"],
+        cwd=ROOT, env=environment, stdout=log_path.open("w"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
+                    assert response.status == 200
+                    assert b"Exercise Signals" in response.read()
+                break
+            except urllib.error.HTTPError:
+                raise
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("gunicorn did not answer within 10 s")
+        server.send_signal(signal.SIGINT)
+        assert server.wait(timeout=15) == 0
+        log = log_path.read_text()
+        assert "Booting worker" in log
+        assert '"GET / HTTP/1.1" 200' in log
+    finally:
+        if server.poll() is None:
+            server.kill()

@@ -70,13 +70,19 @@ RELABELLED_TABLES = {"django_content_type", "reversion_version"}
 
 
 def as_served_before(page):
-    """A page as the older main would have served it: reader pages are gzipped since (issue
-    11), so they also vary on Accept-Encoding; nothing else about them changed."""
-    vary = page["headers"].get("Vary")
-    if vary:
-        kept = [name for name in vary.split(", ") if name != "Accept-Encoding"]
-        page = {**page, "headers": {**page["headers"], "Vary": ", ".join(kept) or None}}
-    return page
+    """A page as the older main would have served it. Since then reader pages are gzipped
+    (issue 11), so they also vary on Accept-Encoding, and cached (issue 12), so they say how
+    long a shared cache may keep them; nothing else about them changed."""
+    headers = dict(page["headers"])
+    if headers.get("Vary"):
+        kept = [name for name in headers["Vary"].split(", ") if name != "Accept-Encoding"]
+        headers["Vary"] = ", ".join(kept) or None
+    if headers.get("Cache-Control") == READER_CACHE_CONTROL:
+        headers["Cache-Control"] = None
+    return {**page, "headers": headers}
+
+
+READER_CACHE_CONTROL = "public, max-age=0, s-maxage=60, stale-while-revalidate=300"
 
 
 def test_every_page_is_served_as_before(upgraded):

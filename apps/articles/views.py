@@ -4,11 +4,12 @@ from django.urls import reverse
 from django.views.decorators.vary import vary_on_cookie, vary_on_headers
 
 from apps.core.models import Tier
-from apps.core.readers import editor_context, remember_tier, remembered_tier, visitor
+from apps.core.readers import editor_context, reader_page, remember_tier, remembered_tier, visitor
 
 from .models import Article, Citation
 
 
+@reader_page
 def home(request):
     return render(
         request,
@@ -17,6 +18,7 @@ def home(request):
     )
 
 
+@reader_page
 @vary_on_cookie
 def article(request, slug):
     """An article's own URL opens at the tier the reader last chose."""
@@ -24,6 +26,7 @@ def article(request, slug):
     return redirect("articles:article-tier", slug=slug, tier=remembered_tier(request))
 
 
+@reader_page
 @vary_on_headers("HX-Request")
 def article_tier(request, slug, tier):
     articles = Article.objects.visible_to(visitor(request))

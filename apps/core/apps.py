@@ -7,3 +7,8 @@ class CoreConfig(AppConfig):
 
     name = "apps.core"
     verbose_name = "Sources"
+
+    def ready(self):
+        from .models import ContentVersion, count_content_changes
+
+        count_content_changes(self, ContentVersion)

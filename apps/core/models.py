@@ -11,6 +11,7 @@ from urllib.parse import quote_plus, unquote
 import reversion
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
 from .links import link_targets
 from .rendering import find_line, normalise_markdown, render_markdown
@@ -337,3 +338,57 @@ class MarkdownBody(models.Model):
             self.citations.model(**{owner: self}, reference=references[key], number=number)
             for number, key in enumerate(cited_keys, start=1)
         )
+
+
+class ContentVersion(models.Model):
+    """One counter for the whole site, raised by every change to content (a save, a delete or
+    a restore in the admin, `load_content`). Cached reader pages are keyed by it, so a change
+    makes every one of them stale at once, in every worker process.
+
+    It lives in the database, not the cache: each worker has a cache of its own, and all of
+    them read this row.
+    """
+
+    number = models.PositiveBigIntegerField(default=1)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "content version"
+
+    def __str__(self):
+        return f"Content version {self.number}"
+
+    @classmethod
+    def current(cls):
+        """(number, when it last changed): one query. (0, None) before any change."""
+        row = cls.objects.filter(pk=1).values_list("number", "changed_at").first()
+        return row or (0, None)
+
+    @classmethod
+    def bump(cls):
+        now = timezone.now()
+        if not cls.objects.filter(pk=1).update(number=models.F("number") + 1, changed_at=now):
+            cls.objects.get_or_create(pk=1, defaults={"number": 1, "changed_at": now})
+
+
+def bump_content_version(sender, action=None, **kwargs):
+    """Raise the content version with every change to content, inside the transaction that
+    makes it: readers see the new number exactly when they can see the change."""
+    if action is not None and not action.startswith("post_"):
+        return  # m2m_changed fires before and after; once is enough
+    ContentVersion.bump()
+
+
+def count_content_changes(app_config, *derived):
+    """Raise the content version whenever a row of this app's models changes (their link
+    tables included), except the `derived` models, which are worked out from content. Each
+    app that holds content calls this from its ready()."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    for model in app_config.get_models(include_auto_created=True):
+        if model in derived:
+            continue
+        uid = f"content-version-{model._meta.label_lower}"
+        post_save.connect(bump_content_version, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"{uid}-delete")
+        m2m_changed.connect(bump_content_version, sender=model, dispatch_uid=f"{uid}-m2m")

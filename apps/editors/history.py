@@ -23,7 +23,8 @@ from django.utils.safestring import mark_safe
 from reversion.models import Version
 from reversion.revisions import _get_options
 
-from apps.core.models import MarkdownBody
+from apps.core.models import ContentVersion, MarkdownBody
+from apps.explorer.models import DiagramLayout
 
 # Stored for speed or derived on save; showing them would repeat the Markdown's own change.
 DERIVED_FIELDS = {"id", "body_html", "toc_html", "reading_minutes", "position"}
@@ -321,6 +322,7 @@ def content_models():
         model
         for label in CONTENT_APPS
         for model in apps.get_app_config(label).get_models(include_auto_created=True)
+        if model not in (ContentVersion, DiagramLayout)  # derived from content, not content
     ]
 
 

@@ -10,7 +10,7 @@ from django.utils.text import Truncator
 from django.views.decorators.vary import vary_on_headers
 
 from apps.core.models import Tier
-from apps.core.readers import editor_context, remember_tier, remembered_tier, visitor
+from apps.core.readers import editor_context, reader_page, remember_tier, remembered_tier, visitor
 
 from .forms import PathForm
 from .graph import COLUMNS
@@ -193,12 +193,14 @@ def respond(request, template, partial, context):
     return render(request, template, context)
 
 
+@reader_page
 @vary_on_headers("HX-Request")
 def explorer(request):
     graph = visible_graph(request)
     return respond(request, "explorer/explorer.html", "explorer-swap", filtered_map(request, graph))
 
 
+@reader_page
 @vary_on_headers("HX-Request", "Cookie")
 def node(request, slug, tier=None):
     graph = visible_graph(request)
@@ -228,6 +230,7 @@ def node(request, slug, tier=None):
     return response
 
 
+@reader_page
 @vary_on_headers("HX-Request")
 def node_preview(request, slug):
     """A node's Fundamentals text, for the card shown beside a link to it in an article."""
@@ -267,6 +270,7 @@ def chain_url(source, target, number, timing):
     )
 
 
+@reader_page
 @vary_on_headers("HX-Request")
 def paths(request):
     graph = visible_graph(request)
@@ -320,6 +324,7 @@ def compare_cell(graph, routes, modality, node, timing):
     }
 
 
+@reader_page
 def compare(request):
     graph = visible_graph(request)
     timing, unknown_timing = chosen_timing(request)
@@ -356,6 +361,7 @@ def compare(request):
     )
 
 
+@reader_page
 def walks(request):
     """Every guided walk this visitor may read."""
     listed = Walk.objects.visible_to(visitor(request)).annotate(step_total=Count("steps"))
@@ -368,6 +374,7 @@ def step_url(walk, number):
     return reverse("explorer:walk-step", args=[walk.slug, number])
 
 
+@reader_page
 @vary_on_headers("HX-Request", "Cookie")
 def walk(request, slug, number=1, tier=None):
     """One step of a guided walk: its arrow on the map, told at the reader's depth, with its
