@@ -528,9 +528,10 @@ class WalkStep(models.Model):
 class DiagramLayout(models.Model):
     """Where the diagram puts every box and arrow, for one shape of the graph.
 
-    Laying the map out (ordering columns to keep crossings low, routing arrows) costs far more
-    than drawing it, so it is worked out when the graph changes, once the change is committed,
-    and stored; pages only read it, and highlighting and filtering reuse it.
+    Laying the map out (Graphviz's dot: ordering layers to keep crossings few, routing arrows)
+    and finding the comparison's routes cost far more than drawing the page, so they are worked
+    out when the graph changes, once the change is committed, and stored; pages only read them,
+    and highlighting and filtering reuse them.
     """
 
     digest = models.CharField(max_length=64, unique=True, help_text="Graph.shape_digest()")

@@ -17,9 +17,16 @@ from ..models import Effect, Grade, Timing
 
 register = template.Library()
 
-EFFECT_WORDS = {effect.value: escape(effect.label) for effect in Effect}
+EFFECT_LABELS = {effect.value: escape(effect.label) for effect in Effect}
 GRADE_MEANINGS = {grade.value: escape(grade.meaning) for grade in Grade}
 TIMING_WORDS = {timing.value: escape(timing.label) for timing in Timing}
+
+
+def grade_badge(grade, text, title):
+    """A grade as the site shows it everywhere: a small badge in the grade's colour."""
+    return (
+        f'<span class="grade grade-{escape(grade.lower())}" title="{title}">{escape(text)}</span>'
+    )
 
 
 def state_class(placed):
@@ -41,7 +48,7 @@ def diagram_edges(layout):
         )
         markup.append(
             f'<g class="edge {edge_classes(edge)}{state_class(placed)}" data-edge="{edge.pk}">'
-            f"<title>{escape(placed.source.name)} {EFFECT_WORDS.get(edge.effect, '')} "
+            f"<title>{escape(placed.source.name)} {EFFECT_LABELS.get(edge.effect, '')} "
             f"{escape(placed.target.name)}. Evidence grade {escape(edge.grade)} "
             f"({GRADE_MEANINGS.get(edge.grade, '')}).</title>"
             f'{casing}<path class="edge-line" d="{placed.path}" '
@@ -141,13 +148,13 @@ def map_as_list(columns):
                 markup.append('<ul class="twin-arrows">')
                 for arrow in item["arrows"]:
                     edge, target = arrow["edge"], arrow["target"]
+                    meaning = GRADE_MEANINGS.get(edge.grade, "")
                     markup.append(
                         f'<li><span class="effect-word effect-{escape(edge.effect)}">'
-                        f"{EFFECT_WORDS.get(edge.effect, '')}</span> "
+                        f"{EFFECT_LABELS.get(edge.effect, '')}</span> "
                         f'<a href="{escape(target.get_absolute_url())}">{escape(target.name)}</a> '
-                        f'<span class="grade grade-{escape(edge.grade.lower())}" '
-                        f'title="{GRADE_MEANINGS.get(edge.grade, "")}">Grade {escape(edge.grade)}'
-                        f'</span> <span class="evidence">{escape(edge.evidence)} evidence</span>'
+                        f"{grade_badge(edge.grade, f'Grade {edge.grade}', meaning)} "
+                        f'<span class="evidence">{escape(edge.evidence)} evidence</span>'
                         "</li>"
                     )
                 markup.append("</ul>")
@@ -164,9 +171,8 @@ def compare_cell_markup(cell):
         return (
             f'<span class="effect-word effect-{escape(edge.effect)}"><span class="effect-symbol" '
             f'aria-hidden="true">{escape(edge.effect_symbol)}</span> '
-            f"{EFFECT_WORDS.get(edge.effect, '')}</span> "
-            f'<span class="grade grade-{escape(edge.grade.lower())}" '
-            f'title="{GRADE_MEANINGS.get(edge.grade, "")}">{escape(edge.grade)}</span> '
+            f"{EFFECT_LABELS.get(edge.effect, '')}</span> "
+            f"{grade_badge(edge.grade, edge.grade, GRADE_MEANINGS.get(edge.grade, ''))} "
             '<span class="route">direct</span>'
         )
     routes = cell["routes"]
@@ -179,8 +185,7 @@ def compare_cell_markup(cell):
                 f'<span class="effect-word effect-{"increases" if raises else "decreases"}">'
                 f'<span class="effect-symbol" aria-hidden="true">{"↑" if raises else "↓"}</span> '
                 f"{chain.net_effect}</span> "
-                f'<span class="grade grade-{escape(chain.grade.lower())}" '
-                f'title="The weakest step\'s grade">{escape(chain.grade)}</span>'
+                + grade_badge(chain.grade, chain.grade, "The weakest step's grade")
             )
         else:
             effect = '<span class="effect-word effect-no-effect">carries no effect</span>'
