@@ -13,7 +13,7 @@ BOOTSTRAP_PYTHON := $(shell for candidate in "$$HOME/.pyenv/versions/$$(cat .pyt
 # 404 page, headers, caching and compression.
 RUN_ENV = DJANGO_SECRET_KEY="$$(cat $(VENV)/secret-key)" DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
 
-.PHONY: run dev test lint format install install-dev chromium graphviz clean editor export-content
+.PHONY: run dev test lint format install install-dev chromium graphviz wrk bench clean editor export-content
 
 run: install graphviz $(VENV)/secret-key
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
@@ -38,7 +38,12 @@ editor: install graphviz $(VENV)/secret-key
 export-content: install graphviz $(VENV)/secret-key
 	$(RUN_ENV) $(PY) manage.py export_content
 
-test: install-dev graphviz chromium
+# Reader pages under gunicorn against Django's floor, written into docs/benchmarks.md.
+# CONTENT=10x loads ten copies of content/; WAGTAIL=1 also measures a stock Wagtail 8 page.
+bench: install graphviz wrk
+	$(PY) benchmarks/serve.py --content $(or $(CONTENT),shipped) $(if $(WAGTAIL),--wagtail)
+
+test: install-dev graphviz chromium wrk
 	$(PY) -m pytest
 
 # ruff, then import-linter: the apps' layers and no import cycles (pyproject.toml).
@@ -71,16 +76,24 @@ $(VENV)/.installed-dev: requirements-dev.lock | $(VENV)/bin/python
 $(VENV)/secret-key: | $(VENV)/bin/python
 	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
-# Graphviz's dot lays out the mechanism map whenever the graph changes, so the site needs it:
-# install Debian's package when we can, and stop with the command to run when we cannot.
-graphviz:
-	@if command -v dot >/dev/null 2>&1; then exit 0; fi; \
+# Install Debian's package $(1), which provides the command $(2) and is $(3), when we can
+# (as root, or with password-less sudo); otherwise stop with the command to run.
+define debian_package
+	@if command -v $(2) >/dev/null 2>&1; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then APT=""; \
 	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then APT="sudo"; \
-	else echo "Graphviz is missing and cannot be installed here (needs root or sudo). Install it with: apt-get install -y graphviz" >&2; exit 1; fi; \
-	echo "Installing Debian's graphviz, which lays out the mechanism map…"; \
-	$$APT apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$APT apt-get install -y -qq graphviz >/dev/null \
-	|| { echo "Installing graphviz failed. Install it with: apt-get install -y graphviz" >&2; exit 1; }
+	else echo "$(1) is missing and cannot be installed here (needs root or sudo). Install it with: apt-get install -y $(1)" >&2; exit 1; fi; \
+	echo "Installing Debian's $(1), $(3)…"; \
+	$$APT apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$APT apt-get install -y -qq $(1) >/dev/null \
+	|| { echo "Installing $(1) failed. Install it with: apt-get install -y $(1)" >&2; exit 1; }
+endef
+
+# Graphviz's dot lays out the mechanism map whenever the graph changes, so the site needs it.
+graphviz:
+	$(call debian_package,graphviz,dot,which lays out the mechanism map)
+
+wrk:
+	$(call debian_package,wrk,wrk,the benchmark's load generator)
 
 # Browser tests drive Debian's Chromium. Install it when we can; otherwise say so loudly and
 # let pytest skip the browser tests (CI sets BROWSER_TESTS=required, which turns that into a failure).
@@ -94,4 +107,4 @@ chromium:
 	|| echo "!!! Installing chromium failed: BROWSER TESTS WILL BE SKIPPED." >&2
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache test-artifacts .bench

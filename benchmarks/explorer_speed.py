@@ -4,8 +4,9 @@ generated map ten times larger.
     .venv/bin/python benchmarks/explorer_speed.py [--repeat 15]
 
 Each page is fetched through Django's test client (no network, no server process), after one
-warm-up request, and the median of the repeats is printed with its ratio to the article page
-measured in the same run: the machine is shared and noisy, so ratios are what to compare.
+warm-up request and with the page cache emptied before each, and the median of the repeats is
+printed with its ratio to the article page measured in the same run: the machine is shared and
+noisy, so ratios are what to compare.
 The database is a throwaway SQLite file loaded from content/.
 """
 
@@ -32,6 +33,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -64,9 +66,11 @@ def explorer_pages(node, modality, outcome):
 
 
 def server_time(client, url, headers, repeat):
+    """Median time to render `url`: the page cache is emptied first, or this would time it."""
     assert client.get(url, headers=headers).status_code == 200, url
     times = []
     for _ in range(repeat):
+        cache.clear()
         started = time.perf_counter()
         client.get(url, headers=headers)
         times.append(time.perf_counter() - started)

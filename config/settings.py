@@ -61,8 +61,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers readers' repeats from the page cache, compressed, skipping everything below it.
+    "apps.core.readers.ReaderPageCacheMiddleware",
     # Compresses reader pages only; see why in config/middleware.py.
-    "config.middleware.ReaderGZipMiddleware",
+    "config.middleware.ReaderCompressionMiddleware",
     # Answers a matching If-None-Match or If-Modified-Since with 304 (reader pages carry an
     # ETag and Last-Modified from apps.core.readers.reader_page).
     "django.middleware.http.ConditionalGetMiddleware",

@@ -550,3 +550,36 @@ def test_export_into_a_file_path_is_refused(tmp_path):
     path.write_text("")
     with pytest.raises(CommandError, match="not a folder"):
         export(path)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "plain",
+        "a: b",
+        "yes",
+        "",
+        "PGC-1\N{GREEK SMALL LETTER ALPHA} and “quotes”",
+        "emoji 😀 beyond U+FFFF",
+        ["x", "y: z"],
+    ],
+)
+def test_a_value_is_written_as_the_python_yaml_emitter_writes_it(value):
+    """yaml_value uses libyaml's faster emitter; a file must not change with which one ran."""
+    import math
+
+    import yaml
+
+    from apps.content_sync.writers import yaml_value
+
+    one_line = not isinstance(value, str) or value.splitlines() == [value]
+    python_emitter = yaml.dump(
+        value,
+        Dumper=yaml.SafeDumper,
+        allow_unicode=True,
+        width=math.inf,
+        default_flow_style=True,
+        sort_keys=False,
+        default_style=None if one_line else '"',
+    )
+    assert yaml_value(value) == python_emitter.removesuffix("\n...\n").removesuffix("\n")

@@ -241,3 +241,24 @@ def test_bad_references_name_file_and_line_and_change_nothing(content_dir, text,
 def test_missing_content_folder_is_a_clear_error(tmp_path):
     with pytest.raises(CommandError, match="no such folder"):
         load(tmp_path / "nowhere")
+
+
+@pytest.mark.django_db
+def test_a_load_renders_each_text_once(content_dir, monkeypatch):
+    """Checked and stored from one rendering: on ten times the content, rendering each text
+    three times (to check it, to compare it, to save it) took most of a load."""
+    from apps.content_sync import readers
+    from apps.core import models as core_models
+
+    rendered = []
+    real_render = readers.render_markdown
+
+    def counting_render(text, *args, **kwargs):
+        rendered.append(text)
+        return real_render(text, *args, **kwargs)
+
+    monkeypatch.setattr(readers, "render_markdown", counting_render)
+    monkeypatch.setattr(core_models, "render_markdown", counting_render)
+    call_command("load_content", content_dir=content_dir, stdout=StringIO())
+    assert len(rendered) == 12  # one article and three nodes, three tiers each
+    assert ArticleTier.objects.get(tier="fundamentals").body_html.count('class="node-link"') == 1

@@ -15,20 +15,20 @@ from tests.test_editors import make_editor
 pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}
 # Each reader page, and what it varies on: Accept-Encoding wherever it is long enough to be
-# gzipped, HX-Request where htmx gets a partial, Cookie where the reader's depth matters.
-GZIPPED = "Accept-Encoding"
+# compressed, HX-Request where htmx gets a partial, Cookie where the reader's depth matters.
+COMPRESSED = "Accept-Encoding"
 READER_PAGES = [
-    ("/", None, {GZIPPED}),
-    ("/articles/fuel/academic/", None, {GZIPPED, "HX-Request"}),
-    ("/articles/fuel/academic/", HX, {GZIPPED, "HX-Request"}),
-    ("/explorer/", None, {GZIPPED, "HX-Request"}),
-    ("/explorer/", HX, {GZIPPED, "HX-Request"}),
-    ("/explorer/sensor-0/", None, {GZIPPED, "HX-Request", "Cookie"}),
-    ("/explorer/sensor-0/academic/", HX, {GZIPPED, "HX-Request", "Cookie"}),
-    ("/explorer/sensor-0/preview/", HX, {"HX-Request"}),  # a short card: not worth gzipping
-    ("/explorer/paths/?from=exercise-0&to=result-0", None, {GZIPPED, "HX-Request"}),
-    ("/explorer/compare/", None, {GZIPPED}),
-    ("/explorer/walks/", None, {GZIPPED}),
+    ("/", None, {COMPRESSED}),
+    ("/articles/fuel/academic/", None, {COMPRESSED, "HX-Request"}),
+    ("/articles/fuel/academic/", HX, {COMPRESSED, "HX-Request"}),
+    ("/explorer/", None, {COMPRESSED, "HX-Request"}),
+    ("/explorer/", HX, {COMPRESSED, "HX-Request"}),
+    ("/explorer/sensor-0/", None, {COMPRESSED, "HX-Request", "Cookie"}),
+    ("/explorer/sensor-0/academic/", HX, {COMPRESSED, "HX-Request", "Cookie"}),
+    ("/explorer/sensor-0/preview/", HX, {"HX-Request"}),  # a short card: not worth compressing
+    ("/explorer/paths/?from=exercise-0&to=result-0", None, {COMPRESSED, "HX-Request"}),
+    ("/explorer/compare/", None, {COMPRESSED}),
+    ("/explorer/walks/", None, {COMPRESSED}),
 ]
 
 
@@ -159,3 +159,48 @@ def test_editors_get_the_live_page_and_readers_never_get_an_editors(client, site
     read_again = reader.get("/explorer/sensor-0/").content.decode()
     assert "editor-bar" not in read_again
     assert 'id="node-switch-0"' not in reader.get("/explorer/").content.decode()
+
+
+def test_a_cached_page_carries_the_headers_of_the_live_one(client, site):
+    """The page cache answers before the middleware below it runs, so it must have kept what
+    that middleware added: the Content-Security-Policy, X-Frame-Options, Vary."""
+    live = client.get("/explorer/")
+    cached = client.get("/explorer/")
+    assert "Content-Security-Policy" in live
+    assert "X-Frame-Options" in live
+    assert {name: value for name, value in cached.items() if name != "Date"} == {
+        name: value for name, value in live.items() if name != "Date"
+    }
+
+
+def test_a_page_that_names_its_depth_is_cached_once_for_every_chosen_depth(
+    client, site, django_assert_num_queries
+):
+    client.get("/articles/fuel/academic/")  # rendered, and the tier cookie set
+    for chosen in ("fundamentals", "intermediate", "academic"):
+        client.cookies["tier"] = chosen
+        with django_assert_num_queries(1):
+            assert client.get("/articles/fuel/academic/").status_code == 200
+
+
+def test_a_reader_with_a_session_cookie_gets_the_live_page_with_the_same_headers(client, site):
+    """A session cookie may be an editor's, which only the authentication middleware can tell,
+    so the page cache lets the request through; a signed-out reader still gets a public page."""
+    plain = client.get("/explorer/")
+    client.cookies["sessionid"] = "not-a-session"
+    live = client.get("/explorer/")
+    assert live.content == plain.content
+    assert live["ETag"] == plain["ETag"]
+    assert live["Cache-Control"] == plain["Cache-Control"]
+    assert "private" not in live["Cache-Control"]
+
+
+def test_a_load_raises_the_version_once_and_a_load_that_changes_nothing_not_at_all(content_dir):
+    call_command("load_content", content_dir=content_dir, stdout=None)
+    loaded = ContentVersion.current()[0]
+    node_file = content_dir / "explorer" / "nodes" / "hiit.md"
+    node_file.write_text(node_file.read_text().replace("name: HIIT", "name: Sprint intervals"))
+    call_command("load_content", content_dir=content_dir, stdout=None)
+    assert ContentVersion.current()[0] == loaded + 1  # one raise for many changed rows
+    call_command("load_content", content_dir=content_dir, stdout=None)
+    assert ContentVersion.current()[0] == loaded + 1

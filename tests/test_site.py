@@ -114,26 +114,81 @@ def test_development_needs_no_secret():
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", ["/", "/articles/insulin-and-exercise/academic/", "/explorer/"])
-def test_reader_pages_are_sent_gzipped(client, url):
+@pytest.mark.parametrize(
+    ("accept_encoding", "encoding"),
+    [("gzip, deflate, br, zstd", "br"), ("gzip", "gzip"), ("br;q=0, gzip", "gzip")],
+)
+def test_reader_pages_are_sent_compressed(client, url, accept_encoding, encoding):
     import gzip
+
+    import brotli
 
     make_article(slug="insulin-and-exercise")
     make_graph()
     plain = client.get(url)
-    packed = client.get(url, headers={"accept-encoding": "gzip, br"})
+    packed = client.get(url, headers={"accept-encoding": accept_encoding})
 
     assert "Content-Encoding" not in plain
-    assert packed["Content-Encoding"] == "gzip"
+    assert packed["Content-Encoding"] == encoding
     assert "Accept-Encoding" in packed["Vary"]
-    assert gzip.decompress(packed.content) == plain.content
+    unpack = brotli.decompress if encoding == "br" else gzip.decompress
+    assert unpack(packed.content) == plain.content
     assert len(packed.content) < len(plain.content) / 2
+    # Other bytes: a weak ETag of its own, which a browser's If-None-Match still matches.
+    assert packed["ETag"].startswith('W/"')
+    assert packed["ETag"] != "W/" + plain["ETag"]
+    again = client.get(
+        url, headers={"accept-encoding": accept_encoding, "if-none-match": packed["ETag"]}
+    )
+    assert again.status_code == 304
+
+
+@pytest.mark.django_db
+def test_a_reader_page_is_compressed_once_per_change(client, monkeypatch):
+    from config import middleware
+
+    calls = []
+    real_compress = middleware.compress
+    monkeypatch.setattr(
+        middleware, "compress", lambda *args: calls.append(args[1]) or real_compress(*args)
+    )
+    article = make_article(slug="insulin-and-exercise")
+    url = "/articles/insulin-and-exercise/academic/"
+    first = client.get(url, headers={"accept-encoding": "br"})
+    second = client.get(url, headers={"accept-encoding": "br"})
+    assert calls == ["br"]
+    assert first.content == second.content
+
+    client.get(url, headers={"accept-encoding": "gzip"})
+    assert calls == ["br", "gzip"]
+
+    article.title = "Insulin, glucose and exercise"
+    article.save()
+    changed = client.get(url, headers={"accept-encoding": "br"})
+    assert calls == ["br", "gzip", "br"]
+    assert "Insulin, glucose and exercise" in brotli_text(changed)
+
+
+def brotli_text(response):
+    import brotli
+
+    return brotli.decompress(response.content).decode()
+
+
+def test_accepted_encodings_reads_weights():
+    from apps.core.readers import accepted_encodings
+
+    assert accepted_encodings("gzip, deflate, br") == {"gzip", "deflate", "br"}
+    assert accepted_encodings("br;q=0, GZIP;q=0.5") == {"gzip"}
+    assert accepted_encodings("br;q=0.0,gzip;q=nonsense") == {"gzip"}
+    assert accepted_encodings("") == set()
 
 
 @pytest.mark.django_db
 def test_pages_that_may_hold_a_secret_are_not_compressed(client, django_user_model):
     """BREACH: the admin's CSRF tokens and whatever an editor sees stay uncompressed."""
     make_graph()
-    gzip_please = {"accept-encoding": "gzip"}
+    gzip_please = {"accept-encoding": "gzip, br"}
     login_page = client.get("/admin/login/", headers=gzip_please)
     assert 'name="csrfmiddlewaretoken"' in login_page.content.decode()
     assert "Content-Encoding" not in login_page

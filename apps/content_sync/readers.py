@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 from apps.core.models import Status, Tier, normalise_reference, reference_problems
-from apps.core.rendering import find_line, render_markdown
+from apps.core.rendering import Rendered, find_line, render_markdown
 from apps.explorer.models import Effect, Evidence, Grade, Kind, Timing
 
 REFERENCES_FILE = "references.toml"
@@ -60,6 +60,8 @@ class ArticleSource:
     bodies: dict[str, str] = field(default_factory=dict)  # tier -> Markdown
     status: str = Status.PUBLISHED
     next_review: datetime.date | None = None
+    # tier -> the body rendered as it was checked, so a load renders each text only once
+    rendered: dict[str, Rendered] = field(default_factory=dict, compare=False, repr=False)
 
 
 def _display(path: Path, root: Path) -> str:
@@ -78,9 +80,9 @@ def _key_lines(node, line_offset):
     }
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader, except that an impossible date such as 2026-02-30 stays text, so the
-    field's own check names its line instead of YAML raising a ValueError with none."""
+class _DatesMayBeText:
+    """An impossible date such as 2026-02-30 stays text, so the field's own check names its
+    line instead of YAML raising a ValueError with none."""
 
     def construct_yaml_timestamp(self, node):
         try:
@@ -89,13 +91,37 @@ class _Loader(yaml.SafeLoader):
             return self.construct_scalar(node)
 
 
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+class _Loader(_DatesMayBeText, yaml.SafeLoader):
+    pass
+
+
+# libyaml's parser, many times faster, reads valid files; when it finds a problem, the Python
+# parser reads the file again for its clearer message ("expected ',' or ']', but got ':'").
+class _FastLoader(_DatesMayBeText, getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    pass
+
+
+for _loader in (_Loader, _FastLoader):
+    _loader.add_constructor("tag:yaml.org,2002:timestamp", _loader.construct_yaml_timestamp)
+
+
+def _load_yaml(text, loader_class):
+    """(data, node): parsed once, for the data and for the lines of its keys."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        return (loader.construct_document(node) if node is not None else None), node
+    finally:
+        loader.dispose()
 
 
 def _parse_yaml(text, path, line_offset=0):
     """(data, node) or raise ContentError at the line YAML complains about."""
     try:
-        return yaml.load(text, Loader=_Loader), yaml.compose(text, Loader=yaml.SafeLoader)
+        try:
+            return _load_yaml(text, _FastLoader)
+        except yaml.MarkedYAMLError:
+            return _load_yaml(text, _Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 + line_offset if mark else 1 + line_offset
@@ -191,13 +217,16 @@ def _normalise_reference(entry):
     }
 
 
-def read_articles(root: Path, reference_keys, node_slugs=frozenset()):
-    """Validated ArticleSource objects, one per articles/*.md file; raises ContentErrors."""
+def read_articles(root: Path, reference_keys, node_names=None):
+    """Validated ArticleSource objects, one per articles/*.md file; raises ContentErrors.
+
+    `node_names` maps each node's slug to its name: a text may link only to those nodes."""
+    node_names = node_names or {}
     errors, articles, slug_files = [], [], {}
     for path in sorted((root / ARTICLES_DIR).glob("*.md")):
         shown = _display(path, root)
         try:
-            article = _read_article(path, shown, reference_keys, node_slugs)
+            article = _read_article(path, shown, reference_keys, node_names)
         except ContentErrors as error:
             errors.extend(error.errors)
             continue
@@ -217,8 +246,9 @@ def read_articles(root: Path, reference_keys, node_slugs=frozenset()):
     return articles
 
 
-def read_tiered_markdown(path, shown, fields, reference_keys, node_slugs, optional=()):
-    """(front matter, its key lines, tier bodies) of a file of front matter and three tiers.
+def read_tiered_markdown(path, shown, fields, reference_keys, node_names, optional=()):
+    """(front matter, its key lines, tier bodies, each body rendered) of a file of front matter
+    and three tiers.
 
     Checks the front matter's keys (all of `fields`, any of `optional`) and every tier body;
     raises ContentErrors naming each problem's line. The caller checks the values.
@@ -248,15 +278,17 @@ def read_tiered_markdown(path, shown, fields, reference_keys, node_slugs, option
     for name in ("title", "summary", "name"):
         if name in meta and not (isinstance(meta[name], str) and meta[name].strip()):
             errors.append(ContentError(shown, key_lines[name], f"{name} must be text"))
-    bodies, body_errors = _split_tiers(lines, closing + 1, shown, reference_keys, node_slugs)
+    bodies, rendered, body_errors = _split_tiers(
+        lines, closing + 1, shown, reference_keys, node_names
+    )
     if errors or body_errors:
         raise ContentErrors(errors + body_errors)
-    return meta, key_lines, bodies
+    return meta, key_lines, bodies, rendered
 
 
-def _read_article(path, shown, reference_keys, node_slugs):
-    meta, key_lines, bodies = read_tiered_markdown(
-        path, shown, ARTICLE_FIELDS, reference_keys, node_slugs, optional=EDITORIAL_FIELDS
+def _read_article(path, shown, reference_keys, node_names):
+    meta, key_lines, bodies, rendered = read_tiered_markdown(
+        path, shown, ARTICLE_FIELDS, reference_keys, node_names, optional=EDITORIAL_FIELDS
     )
     errors = editorial_errors(meta, key_lines, shown)
     if meta["last_reviewed"] is None:  # required for articles; an empty value would crash
@@ -281,6 +313,7 @@ def _read_article(path, shown, reference_keys, node_slugs):
         bodies=bodies,
         status=meta.get("status", Status.PUBLISHED),
         next_review=meta.get("next_review"),
+        rendered=rendered,
     )
 
 
@@ -300,9 +333,9 @@ def editorial_errors(meta, key_lines, shown):
     return errors
 
 
-def _split_tiers(lines, start, shown, reference_keys, node_slugs):
-    """Tier bodies keyed by tier, and the errors found in them."""
-    errors, bodies, starts, current = [], {}, {}, None
+def _split_tiers(lines, start, shown, reference_keys, node_names):
+    """Tier bodies keyed by tier, each rendered, and the errors found in them."""
+    errors, bodies, starts, current, rendered = [], {}, {}, None, {}
     valid = {tier.value for tier in Tier}
     for index in range(start, len(lines)):
         line_number = index + 1
@@ -352,11 +385,14 @@ def _split_tiers(lines, start, shown, reference_keys, node_slugs):
                 ContentError(shown, starts[tier.value], f"the {tier.value} tier is empty")
             )
             continue
-        errors += _body_errors(text, first_line, shown, reference_keys, node_slugs)
-    return texts, errors
+        rendered[tier.value] = render_markdown(text, node_names)
+        errors += _body_errors(
+            text, rendered[tier.value], first_line, shown, reference_keys, node_names
+        )
+    return texts, rendered, errors
 
 
-def _body_errors(text, first_line, shown, reference_keys, node_slugs):
+def _body_errors(text, rendered, first_line, shown, reference_keys, node_names):
     errors, in_fence = [], False
     for offset, line in enumerate(text.splitlines()):
         if line.lstrip().startswith(("```", "~~~")):
@@ -369,13 +405,12 @@ def _body_errors(text, first_line, shown, reference_keys, node_slugs):
                     "use ## or deeper for headings (the page title is the only #)",
                 )
             )
-    rendered = render_markdown(text)
     for key in rendered.citation_keys:
         if key not in reference_keys:
             line = first_line + find_line(text, f"@{key}") - 1
             errors.append(ContentError(shown, line, f"unknown citation key “{key}”"))
     for slug in dict.fromkeys(rendered.node_slugs):
-        if slug not in node_slugs:
+        if slug not in node_names:
             line = first_line + find_line(text, f"[[{slug}") - 1
             errors.append(ContentError(shown, line, f"unknown node “{slug}” in [[{slug}]]"))
     return errors
@@ -405,6 +440,7 @@ class NodeSource:
     status: str = Status.PUBLISHED
     last_reviewed: datetime.date | None = None
     next_review: datetime.date | None = None
+    rendered: dict[str, Rendered] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass
@@ -428,12 +464,12 @@ def read_graph(root: Path, reference_keys):
     """(nodes, edges) from content/explorer/, or ContentErrors naming every problem."""
     folder = root / GRAPH_DIR
     paths = sorted((folder / NODES_DIR).glob("*.md"))
-    node_slugs = {path.stem for path in paths}
+    node_names = {path.stem: _declared_name(path) for path in paths}
     errors, nodes = [], []
     for path in paths:
         shown = _display(path, root)
         try:
-            nodes.append(_read_node(path, shown, reference_keys, node_slugs))
+            nodes.append(_read_node(path, shown, reference_keys, node_names))
         except ContentErrors as error:
             errors.extend(error.errors)
     errors += _alias_clashes(nodes)
@@ -442,7 +478,7 @@ def read_graph(root: Path, reference_keys):
         try:
             modalities = {node.slug for node in nodes if node.kind == Kind.MODALITY}
             edges = _read_edges(
-                edges_path, _display(edges_path, root), node_slugs, reference_keys, modalities
+                edges_path, _display(edges_path, root), node_names, reference_keys, modalities
             )
         except ContentErrors as error:
             errors.extend(error.errors)
@@ -453,12 +489,28 @@ def read_graph(root: Path, reference_keys):
     return nodes, edges
 
 
-def _read_node(path, shown, reference_keys, node_slugs):
+def _declared_name(path):
+    """The name a node file's front matter gives, read before any text is checked, so that
+    each text is rendered once, with the names its bare [[slug]] links show. A file whose
+    front matter is broken gets its slug here; reading it properly then reports why."""
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    closing = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    if not lines or lines[0].strip() != "---" or closing is None:
+        return path.stem
+    try:
+        meta, _node = _parse_yaml("\n".join(lines[1:closing]), str(path))
+    except ContentError:
+        return path.stem
+    name = meta.get("name") if isinstance(meta, dict) else None
+    return name.strip() if isinstance(name, str) and name.strip() else path.stem
+
+
+def _read_node(path, shown, reference_keys, node_names):
     if not SLUG.match(path.stem):
         message = "the file name must be the node's slug: lowercase words joined by -"
         raise ContentErrors([ContentError(shown, 1, message)])
-    meta, key_lines, bodies = read_tiered_markdown(
-        path, shown, NODE_FIELDS, reference_keys, node_slugs, optional=NODE_OPTIONAL
+    meta, key_lines, bodies, rendered = read_tiered_markdown(
+        path, shown, NODE_FIELDS, reference_keys, node_names, optional=NODE_OPTIONAL
     )
     errors = editorial_errors(meta, key_lines, shown)
     if meta["kind"] not in Kind.values:
@@ -489,6 +541,7 @@ def _read_node(path, shown, reference_keys, node_slugs):
         status=meta.get("status", Status.PUBLISHED),
         last_reviewed=meta.get("last_reviewed"),
         next_review=meta.get("next_review"),
+        rendered=rendered,
     )
 
 
@@ -775,7 +828,6 @@ def read_content(root: Path):
     references = read_references(root)
     reference_keys = {reference["key"] for reference in references}
     nodes, edges = read_graph(root, reference_keys)
-    node_slugs = {node.slug for node in nodes}
-    articles = read_articles(root, reference_keys, node_slugs)
+    articles = read_articles(root, reference_keys, {node.slug: node.name for node in nodes})
     walks = read_walks(root, {(edge.source, edge.target) for edge in edges})
     return Content(references, nodes, edges, articles, walks)

@@ -25,6 +25,22 @@ REFERENCES_HEADER = """\
 """
 
 
+# libyaml's emitter when PyYAML has it: an export writes thousands of values, and the Python
+# emitter took most of the time of writing a large content folder. Both write the same text,
+# except that libyaml escapes a character beyond U+FFFF (an emoji) where the Python emitter
+# writes it as it is, so such values still go to the Python emitter. libyaml never wraps a
+# line when the width is negative; the Python emitter needs infinity for the same.
+_FAST_DUMPER = getattr(yaml, "CSafeDumper", None)
+
+
+def _dumper_and_width(value):
+    texts = value if isinstance(value, list) else [value]
+    astral = any(isinstance(text, str) and max(text, default="\0") > "\uffff" for text in texts)
+    if _FAST_DUMPER is None or astral:
+        return yaml.SafeDumper, math.inf
+    return _FAST_DUMPER, -1
+
+
 def yaml_value(value):
     """One YAML value on one line, quoted only when YAML needs it."""
     if isinstance(value, datetime.date):
@@ -32,10 +48,12 @@ def yaml_value(value):
     # A line break would carry the value onto more lines (where a "---" line would end the
     # front matter, and U+2028 is lost); double quotes write it as an escape instead.
     style = '"' if isinstance(value, str) and value.splitlines() != [value] else None
-    dumped = yaml.safe_dump(
+    dumper, width = _dumper_and_width(value)
+    dumped = yaml.dump(
         value,
+        Dumper=dumper,
         allow_unicode=True,
-        width=math.inf,
+        width=width,
         default_flow_style=True,
         sort_keys=False,
         default_style=style,

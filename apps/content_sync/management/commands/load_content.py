@@ -1,10 +1,12 @@
-from collections import Counter
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from pathlib import Path
 
 import reversion
 from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 
 from apps.articles.models import Article, ArticleTier
 from apps.content_sync.models import ContentSync
@@ -15,7 +17,7 @@ from apps.content_sync.sync import (
     content_files,
     unsynced_changes,
 )
-from apps.core.models import Reference, Tier
+from apps.core.models import ContentVersion, Reference, Tier
 from apps.explorer.models import (
     Edge,
     EdgeReference,
@@ -91,32 +93,37 @@ class Command(ContentSyncCommand):
         with transaction.atomic():
             if not discard_admin_edits:
                 refuse_to_overwrite(unsynced_changes(content_dir), content_dir)
-            # One entry in every changed object's history, so the admin shows loads beside edits.
-            with reversion.create_revision():
+            # One entry in every changed object's history, so the admin shows loads beside edits,
+            # and one raise of the content version for the whole load.
+            with reversion.create_revision(), ContentVersion.bumped_once():
                 reversion.set_comment(f"{LOAD_COMMENT} {content_dir.name}/ by load_content.")
+                # What the database holds, read once: a row per query would be thousands of
+                # queries for a large content folder.
+                held = HeldRows.read()
                 for data in content.references:
-                    tally["references"][sync_reference(data)] += 1
+                    tally["references"][sync_reference(data, held)] += 1
                 nodes = {}
                 for source in content.nodes:
-                    nodes[source.slug], result = sync_node(source)
+                    nodes[source.slug], result = sync_node(source, held)
                     tally["nodes"][result] += 1
                 for source in content.nodes:
-                    results = sync_node_texts(nodes[source.slug], source, names)
+                    node = nodes[source.slug]
+                    results = sync_node_texts(node, source, names, held)
                     tally["node texts"].update(results)
                     if set(results) - {"unchanged"}:
                         # A node's version holds its texts: record it whenever one changes.
-                        reversion.add_to_revision(nodes[source.slug])
+                        record_version(node, "texts")
                 edges = {}
                 for position, source in enumerate(content.edges):
-                    edge, result = sync_edge(source, position, nodes)
+                    edge, result = sync_edge(source, position, nodes, held)
                     edges[source.source, source.target] = edge
                     tally["edges"][result] += 1
                 for source in content.articles:
-                    article_result, tier_results = sync_article(source, names)
+                    article_result, tier_results = sync_article(source, names, held)
                     tally["articles"][article_result] += 1
                     tally["tiers"].update(tier_results)
                 for source in content.walks:
-                    tally["walks"][sync_walk(source, edges)] += 1
+                    tally["walks"][sync_walk(source, edges, held)] += 1
 
                 # Walks go first: a step keeps its arrow from being deleted.
                 removals = {
@@ -149,11 +156,47 @@ def refuse_to_overwrite(unsynced, content_dir):
     )
 
 
-def sync_fields(model, lookup, values):
-    """Create or update one row so it holds `values`; returns (row, what happened)."""
-    row, created = model.objects.get_or_create(**lookup, defaults=values)
-    if created:
-        return row, "created"
+@dataclass
+class HeldRows:
+    """The rows a load may update, as the database holds them as it starts."""
+
+    references: dict
+    nodes: dict
+    node_texts: dict  # node id -> {tier: NodeText}
+    edges: dict  # (source id, target id) -> Edge
+    articles: dict
+    walks: dict
+
+    @classmethod
+    def read(cls):
+        node_texts = defaultdict(dict)
+        for text in NodeText.objects.all():
+            node_texts[text.node_id][text.tier] = text
+        return cls(
+            references=Reference.objects.in_bulk(field_name="key"),
+            nodes=Node.objects.in_bulk(field_name="slug"),
+            node_texts=node_texts,
+            edges={(edge.source_id, edge.target_id): edge for edge in Edge.objects.all()},
+            articles=Article.objects.in_bulk(field_name="slug"),
+            walks=Walk.objects.in_bulk(field_name="slug"),
+        )
+
+
+def record_version(row, *followed):
+    """Add `row` to the load's revision again, now that what its version follows is written.
+
+    django-reversion reads the followed rows with one query each and names every one of them
+    (its __str__ reads its parent): fetched here with the parent set, that is one query."""
+    prefetch_related_objects([row], *followed)
+    reversion.add_to_revision(row)
+
+
+def sync_fields(model, held_row, lookup, values):
+    """Create or update one row so it holds `values`; returns (row, what happened).
+    `held_row` is the row as the database holds it (HeldRows), or None."""
+    if held_row is None:
+        return model.objects.create(**(lookup | values)), "created"
+    row = held_row
     if all(getattr(row, name) == value for name, value in values.items()):
         return row, "unchanged"
     for name, value in values.items():
@@ -162,10 +205,13 @@ def sync_fields(model, lookup, values):
     return row, "updated"
 
 
-def sync_walk(source, edges):
+def sync_walk(source, edges, held):
     """The walk and its steps as `source` has them; steps are replaced when any differs."""
     walk, result = sync_fields(
-        Walk, {"slug": source.slug}, {name: getattr(source, name) for name in WALK_FIELDS}
+        Walk,
+        held.walks.get(source.slug),
+        {"slug": source.slug},
+        {name: getattr(source, name) for name in WALK_FIELDS},
     )
     wanted = [
         (edges[step.source, step.target].pk, *(step.texts[tier.value] for tier in Tier))
@@ -185,22 +231,27 @@ def sync_walk(source, edges):
         )
         result = "updated" if result == "unchanged" else result
         # bulk_create saves no signal: record the walk again now that its steps are there.
-        reversion.add_to_revision(walk)
+        record_version(walk, "steps")
     return result
 
 
-def sync_reference(data):
-    return sync_fields(Reference, {"key": data["key"]}, data)[1]
+def sync_reference(data, held):
+    return sync_fields(Reference, held.references.get(data["key"]), {"key": data["key"]}, data)[1]
 
 
-def sync_node(source):
-    return sync_fields(Node, {"slug": source.slug}, {n: getattr(source, n) for n in NODE_FIELDS})
+def sync_node(source, held):
+    return sync_fields(
+        Node,
+        held.nodes.get(source.slug),
+        {"slug": source.slug},
+        {name: getattr(source, name) for name in NODE_FIELDS},
+    )
 
 
-def sync_texts(existing, bodies, make, compared_fields, names):
+def sync_texts(existing, source, make, compared_fields, names):
     """Save each tier's Markdown unless its rendering and citations are already stored."""
     results = []
-    for tier_name, markdown in bodies.items():
+    for tier_name, markdown in source.bodies.items():
         text = existing.get(tier_name) or make(tier_name)
         stored = {name: getattr(text, name, None) for name in compared_fields}
         stored_keys = (
@@ -209,27 +260,27 @@ def sync_texts(existing, bodies, make, compared_fields, names):
             else []
         )
         text.body_markdown = markdown
-        rendered = text.render(names)
+        rendered = text.render(names, source.rendered.get(tier_name))
         unchanged = stored == {name: getattr(text, name) for name in compared_fields}
         if text.pk and unchanged and stored_keys == rendered.citation_keys:
             results.append("unchanged")
             continue
         results.append("updated" if text.pk else "created")
-        text.save(node_names_by_slug=names)
+        text.save(rendered=rendered)
     return results
 
 
-def sync_node_texts(node, source, names):
+def sync_node_texts(node, source, names, held):
     return sync_texts(
-        {text.tier: text for text in node.texts.all()},
-        source.bodies,
+        held.node_texts.get(node.pk, {}),
+        source,
         lambda tier: NodeText(node=node, tier=tier),
         ("body_markdown", "body_html"),
         names,
     )
 
 
-def sync_edge(source, position, nodes):
+def sync_edge(source, position, nodes, held):
     values = {
         "effect": source.effect,
         "grade": source.grade,
@@ -243,8 +294,13 @@ def sync_edge(source, position, nodes):
         "position": position,
     }
     lookup = {"source": nodes[source.source], "target": nodes[source.target]}
-    edge, result = sync_fields(Edge, lookup, values)
-    cited = list(edge.cited.order_by("position").values_list("reference__key", flat=True))
+    held_edge = held.edges.get((lookup["source"].pk, lookup["target"].pk))
+    edge, result = sync_fields(Edge, held_edge, lookup, values)
+    cited = (
+        list(edge.cited.order_by("position").values_list("reference__key", flat=True))
+        if held_edge
+        else []
+    )
     if cited != source.references:
         references = Reference.objects.in_bulk(source.references, field_name="key")
         edge.cited.all().delete()
@@ -255,22 +311,26 @@ def sync_edge(source, position, nodes):
         result = "updated" if result == "unchanged" else result
         # bulk_create saves no signal, so record the arrow again now that its references are
         # there: its version must hold them, or restoring it would lose them.
-        reversion.add_to_revision(edge)
+        record_version(edge, Prefetch("cited", EdgeReference.objects.select_related("reference")))
     return edge, result
 
 
-def sync_article(source, names):
+def sync_article(source, names, held):
     """Create or update one article and its tiers; returns its result and each tier's."""
+    held_article = held.articles.get(source.slug)
     article, result = sync_fields(
-        Article, {"slug": source.slug}, {n: getattr(source, n) for n in ARTICLE_FIELDS}
+        Article,
+        held_article,
+        {"slug": source.slug},
+        {name: getattr(source, name) for name in ARTICLE_FIELDS},
     )
     tier_results = sync_texts(
-        {tier.tier: tier for tier in article.tiers.all()},
-        source.bodies,
+        {tier.tier: tier for tier in article.tiers.all()} if held_article else {},
+        source,
         lambda tier: ArticleTier(article=article, tier=tier),
         TIER_FIELDS,
         names,
     )
     if set(tier_results) - {"unchanged"}:
-        reversion.add_to_revision(article)  # an article's version holds its tiers
+        record_version(article, "tiers")  # an article's version holds its tiers
     return result, tier_results
