@@ -82,7 +82,12 @@ def accepted_encodings(accept_encoding):
 
 def preferred_encoding(request):
     """How a reader page is compressed for this request: "br", else "gzip", else ""."""
-    accepted = accepted_encodings(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    return _preferred_encoding(request.META.get("HTTP_ACCEPT_ENCODING", "")[:200])
+
+
+@functools.lru_cache(maxsize=256)  # browsers send a handful of distinct headers; parse each once
+def _preferred_encoding(accept_encoding):
+    accepted = accepted_encodings(accept_encoding)
     return next((name for name in ("br", "gzip") if name in accepted), "")
 
 
