@@ -73,8 +73,8 @@ class Command(BaseCommand):
         "Write a larger content folder for benchmarks: numbered copies of every reference, node, "
         "arrow, article and guided walk in content/, with each copy's links and citations "
         "pointing at its own copies, plus arrows joining each copy to the first. The result "
-        "loads with `load_content --content-dir`. Ten copies give 20 articles, 520 nodes, "
-        "1,008 arrows and 670 references."
+        "loads with `load_content --content-dir`. Ten copies of today's content give 20 articles, "
+        "520 nodes, 1,008 arrows and 670 references."
     )
 
     def add_arguments(self, parser):
