@@ -61,7 +61,7 @@ class Page:
     status: int = 200
     kind: str = "article"  # article (home and articles), explorer, floor or other
     result: dict = field(default_factory=dict)
-    floor_rps: float = 0.0  # the floor's requests/s, measured just before this page
+    floor_rps: float = 0.0  # the floor's requests/s, just before and after this page
     cold_ms: float | None = None
     size: int | None = None
 
@@ -202,6 +202,16 @@ def cold_times(pages, env, repeat=5):
         page.cold_ms = statistics.median(times) * 1000
 
 
+def environment_without_settings():
+    """This process's environment less any Django or database settings, which each server
+    is given its own of."""
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DJANGO_", "DATABASE_"))
+    }
+
+
 def wagtail_server(workdir):
     """A stock Wagtail 8 site in .bench/wagtail (made on first use), served like ours."""
     venv, site = WAGTAIL_DIR / "venv", WAGTAIL_DIR / "site"
@@ -221,11 +231,10 @@ def wagtail_server(workdir):
         (site / "stock" / "settings" / "local.py").write_text(
             f'SECRET_KEY = "{secrets.token_urlsafe(40)}"\nALLOWED_HOSTS = ["127.0.0.1"]\n'
         )
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    env["DJANGO_SETTINGS_MODULE"] = "stock.settings.production"
+    env = environment_without_settings() | {"DJANGO_SETTINGS_MODULE": "stock.settings.production"}
     run([str(python), "manage.py", "migrate", "--noinput"], env, cwd=site)
     run([str(python), "manage.py", "collectstatic", "--noinput", "-v", "0"], env, cwd=site)
-    server = Server(
+    return Server(
         "Wagtail",
         "stock.wsgi",
         env,
@@ -233,7 +242,6 @@ def wagtail_server(workdir):
         cwd=site,
         gunicorn=venv / "bin" / "gunicorn",
     )
-    return server
 
 
 TIMES = "\N{MULTIPLICATION SIGN}"
@@ -350,9 +358,9 @@ def main():
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is missing: run `make bench`, or apt-get install -y wrk")
 
+    floor_seconds = max(1, args.seconds // 2)
     workdir = Path(tempfile.mkdtemp(prefix="exercise-signals-bench-"))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    env |= {
+    env = environment_without_settings() | {
         "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
@@ -389,7 +397,6 @@ def main():
         # The floor is measured between every two pages, and each page is compared with the
         # floor just before and just after it: figures taken under the same load on the
         # machine, seconds apart.
-        floor_seconds = max(1, args.seconds // 2)
         floors = [load(bare, floor, floor_seconds, args.connections)]
         for server, page in measured[1:]:
             page.result = load(server, page, args.seconds, args.connections)
@@ -415,7 +422,7 @@ def main():
             f"Run {when} with `{command}` on {platform.machine()}, {os.cpu_count()} cores, "
             f"Python {platform.python_version()}: gunicorn, {len(workers)} sync workers; wrk, "
             f"{args.connections} connections, {args.seconds} s a page, between two "
-            f"{max(1, args.seconds // 2)} s runs of the floor. Floor {floor.floor_rps:,.0f} "
+            f"{floor_seconds} s runs of the floor. Floor {floor.floor_rps:,.0f} "
             f"requests/s on average ({lowest:,.0f} to {highest:,.0f}). load_content: "
             f"{load_seconds:.1f} s.",
             "",

@@ -98,9 +98,10 @@ TEMPLATES = [
     },
 ]
 
-# Reader pages are cached whole (apps.core.readers.reader_page), keyed by the content version
-# kept in the database, so each process's own memory is enough: a change reaches every process
-# through that version. A shared backend (Redis) only saves each process rendering a page once.
+# Reader pages are cached whole (apps.core.readers: reader_page marks them,
+# ReaderPageCacheMiddleware keeps and serves them), keyed by the content version kept in the
+# database, so each process's own memory is enough: a change reaches every process through that
+# version. A shared backend (Redis) only saves each process rendering a page once.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -99,25 +99,22 @@ class Command(BaseCommand):
         except ContentErrors as errors:
             raise CommandError(f"{errors}\nnothing was written.") from errors
 
-        files = grown_files(content, times)
+        files, arrows = grown_files(content, times)
         for path, text in files.items():
             write_file(output / path, text)
         counts = {
             "articles": len(content.articles) * times,
             "nodes": len(content.nodes) * times,
-            "arrows": files_edge_count(files),
+            "arrows": arrows,
             "references": len(content.references) * times,
         }
         summary = ", ".join(f"{count} {kind}" for kind, count in counts.items())
         self.stdout.write(self.style.SUCCESS(f"Wrote {output}: {summary}."))
 
 
-def files_edge_count(files):
-    return files[Path(GRAPH_DIR) / EDGES_FILE].count("\n- from: ")
-
-
 def grown_files(content, times):
-    """{relative path: text} of `times` copies of `content`, as the writers write them."""
+    """({relative path: text}, number of arrows) of `times` copies of `content`, as the
+    writers write them."""
     node_slugs = {node.slug for node in content.nodes}
     keys = {reference["key"] for reference in content.references}
     copies = [Copy(number, node_slugs, keys) for number in range(1, times + 1)]
@@ -184,4 +181,4 @@ def grown_files(content, times):
         for edge in content.edges[:JOINS_PER_COPY]
     ]
     files[Path(GRAPH_DIR) / EDGES_FILE] = edges_text(edges)
-    return files
+    return files, len(edges)
