@@ -13,7 +13,7 @@ BOOTSTRAP_PYTHON := $(shell for candidate in "$$HOME/.pyenv/versions/$$(cat .pyt
 # 404 page, headers, caching and compression.
 RUN_ENV = DJANGO_SECRET_KEY="$$(cat $(VENV)/secret-key)" DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
 
-.PHONY: run dev test lint format install install-dev chromium graphviz wrk bench clean editor export-content
+.PHONY: run dev test test-postgres load-test lint format install install-dev chromium graphviz wrk postgresql redis bench clean editor export-content
 
 run: install graphviz $(VENV)/secret-key
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
@@ -43,8 +43,16 @@ export-content: install graphviz $(VENV)/secret-key
 bench: install graphviz wrk
 	$(PY) benchmarks/serve.py --content $(or $(CONTENT),shipped) $(if $(WAGTAIL),--wagtail)
 
-test: install-dev graphviz chromium wrk
+test: install-dev graphviz chromium wrk postgresql redis
 	$(PY) -m pytest
+
+# The whole suite again with its database on a throwaway PostgreSQL server (tests/services.py).
+test-postgres: install-dev graphviz chromium wrk postgresql redis
+	$(PY) -m tests.services postgres -- $(PY) -m pytest
+
+# Two app servers on one PostgreSQL and one Redis under 50 connections for 60 s.
+load-test: install graphviz wrk postgresql redis
+	$(PY) benchmarks/two_servers.py
 
 # ruff, then import-linter: the apps' layers and no import cycles (pyproject.toml).
 lint: install-dev
@@ -94,6 +102,13 @@ graphviz:
 
 wrk:
 	$(call debian_package,wrk,wrk,the benchmark's load generator)
+
+# The tests start throwaway servers of both (tests/services.py); the site itself needs neither.
+postgresql:
+	$(call debian_package,postgresql,pg_lsclusters,for the tests on PostgreSQL)
+
+redis:
+	$(call debian_package,redis-server,redis-server,for the tests of the shared cache)
 
 # Browser tests drive Debian's Chromium. Install it when we can; otherwise say so loudly and
 # let pytest skip the browser tests (CI sets BROWSER_TESTS=required, which turns that into a failure).

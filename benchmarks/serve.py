@@ -365,6 +365,7 @@ def main():
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
+        "DJANGO_STATIC_ROOT": str(workdir / "static"),
         "PYTHONPATH": str(ROOT),
     }
     print(f"Preparing the {args.content} content in {workdir}…", flush=True)

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "reversion",
     "axes",
+    "health_check",
     # Ours, lowest layer first; each imports only apps listed before it (README.md,
     # "How the code is layered").
     "apps.core",
@@ -100,22 +101,45 @@ TEMPLATES = [
 
 # Reader pages are cached whole (apps.core.readers: reader_page marks them,
 # ReaderPageCacheMiddleware keeps and serves them), keyed by the content version kept in the
-# database, so each process's own memory is enough: a change reaches every process through that
-# version. A shared backend (Redis) only saves each process rendering a page once.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "reader-pages",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
+# database, so a change reaches every process and every machine through that one row. Without
+# REDIS_URL each process keeps its own copies in memory; with it, every app server shares one
+# Redis, so a page is drawn once for all of them. Redis going down only makes pages slower
+# (config/cache.py).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "exercise-signals"),
+            "OPTIONS": {
+                # Give up quickly: a missing cache must cost little more than a cache miss.
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+            },
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "reader-pages",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
+# DATABASE_URL: SQLite (the default, a file beside the code) or PostgreSQL
+# (postgres://user:password@host:port/name). Connections are kept between requests and checked
+# before each request reuses one (CONN_HEALTH_CHECKS), so the site recovers by itself within a
+# request of the database coming back; while it is away, readers get the 503 page.
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=600
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=600, conn_health_checks=True
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, except that it never creates a missing file (config/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "config.sqlite"
     # Several editors (and a running load_content) share one file. Writers queue instead of
     # failing with "database is locked": WAL lets reads go on during a write, IMMEDIATE takes
     # the write lock when a transaction starts (a deferred one that later tries to write fails
@@ -124,6 +148,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
         "transaction_mode": "IMMEDIATE",
         "timeout": int(os.environ.get("DJANGO_SQLITE_TIMEOUT", "60")),
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["OPTIONS"] = {
+        # A server that does not answer is an outage page after this many seconds, not a hang
+        # (libpq's smallest useful value is 2).
+        "connect_timeout": int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "2")),
         **DATABASES["default"].get("OPTIONS", {}),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -156,7 +187,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes the files WhiteNoise serves (each app server builds its own).
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -198,6 +230,11 @@ if env_bool("DJANGO_HTTPS"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"database_outage": {"()": "config.views.DatabaseOutageLogFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        # During a database outage every request fails the same way: log it once a minute.
+        "django.request": {"filters": ["database_outage"]},
+    },
 }

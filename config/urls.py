@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from config.views import HealthView
+
 urlpatterns = [
     path("", include("apps.articles.urls")),
     path("explorer/", include("apps.explorer.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", HealthView.as_view(), name="healthz"),
 ]
+
+handler500 = "config.views.server_error"

@@ -312,3 +312,32 @@ def site(transactional_db, live_server, console_errors):
 
     call_command("load_content", stdout=StringIO())
     return live_server.url
+
+
+# Real servers, started once per test session (tests/services.py) ------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    from tests.services import PostgresServer
+
+    server = PostgresServer().start()
+    yield server
+    server.remove()
+
+
+@pytest.fixture(scope="session")
+def redis_server():
+    from tests.services import RedisServer
+
+    server = RedisServer().start()
+    yield server
+    server.remove()
+
+
+@pytest.fixture(scope="session")
+def served_settings(tmp_path_factory):
+    """Settings for gunicorn and manage.py run as separate processes (tests/sites.py)."""
+    from tests.sites import Settings
+
+    return Settings.build(tmp_path_factory.mktemp("served"))

@@ -8,7 +8,10 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
 from config.settings import *  # noqa: F403
 
-DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+# SQLite in memory, unless DATABASE_URL names a server (`make test-postgres` starts one): then
+# pytest-django builds its test database on that server.
+if not os.environ.get("DATABASE_URL"):
+    DATABASES = {"default": {"ENGINE": "config.sqlite", "NAME": ":memory:"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

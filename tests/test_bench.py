@@ -51,3 +51,36 @@ def test_the_benchmark_prints_and_records_a_row_for_every_page(tmp_path):
     assert "old" not in written
     assert "| Page not found (404) |" in written
     assert written.count("<!-- bench:shipped -->") == 1
+
+
+def test_the_load_test_loads_two_servers_on_postgresql_and_redis_without_an_error():
+    result = subprocess.run(
+        [sys.executable, "benchmarks/two_servers.py", "--seconds", "3", "--connections", "4"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    assert re.search(
+        r"^  server A: [\d,]+ requests, .* not 2xx 0, socket errors 0$", result.stdout, re.M
+    )
+    assert re.search(
+        r"^  server B: [\d,]+ requests, .* not 2xx 0, socket errors 0$", result.stdout, re.M
+    )
+    assert re.search(
+        r"^Both: [\d,]+ requests in [\d.]+ s, [\d,]+/s; not 2xx: 0$", result.stdout, re.M
+    )
+
+
+def test_the_load_test_refuses_more_than_a_minute_or_fifty_connections():
+    for arguments in (["--seconds", "61"], ["--connections", "51"]):
+        result = subprocess.run(
+            [sys.executable, "benchmarks/two_servers.py", *arguments],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 2
+        assert "at most 60 s and 50 connections" in result.stderr

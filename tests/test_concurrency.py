@@ -7,18 +7,13 @@ see it. Each request and command is bounded in time, and only 127.0.0.1 is conta
 """
 
 import fcntl
-import http.cookiejar
 import os
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -26,11 +21,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_editors import GOOD_PASSWORD, FormReader, inline_index
+from tests.sites import LOGIN, AppServer, Browser, open_and_edit, sign_in, sign_in_form, stop
+from tests.test_editors import GOOD_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFLICT = "Someone else saved this article while you were editing it"
-LOGIN = "/admin/login/"
 EDITORS = ("alice", "bruno")
 # One article for the simultaneous saves, another for the save during a load.
 RACED_ARTICLE = "exercise-and-metabolic-health"
@@ -50,8 +45,7 @@ class Site:
     database: Path
     content_dir: Path
     env: dict
-    server: subprocess.Popen
-    server_log: Path
+    server: AppServer
 
     @property
     def content_lock(self):
@@ -102,9 +96,7 @@ class Site:
         return f"/admin/articles/article/{pk}/change/"
 
     def server_errors(self):
-        """The end of gunicorn's output, where Django logs a 500's traceback."""
-        text = self.server_log.read_text(encoding="utf-8", errors="replace")
-        return "\n".join(text.splitlines()[-60:])
+        return self.server.log_tail()
 
 
 def subprocess_env(folder, database):
@@ -115,43 +107,14 @@ def subprocess_env(folder, database):
         if not name.startswith("DJANGO_") and name != "DATABASE_URL"
     }
     return env | {
-        # The real settings with STATIC_ROOT in the temporary folder: DEBUG off needs
+        # The real settings with the static files in the temporary folder: DEBUG off needs
         # collectstatic's manifest, and this keeps it out of the checkout others work in.
-        "DJANGO_SETTINGS_MODULE": "concurrency_settings",
-        "PYTHONPATH": os.pathsep.join([str(folder / "settings"), str(ROOT)]),
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_STATIC_ROOT": str(folder / "static"),
         "DJANGO_SECRET_KEY": "concurrency-tests-only-secret-key-not-for-deployment",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DATABASE_URL": f"sqlite:///{database}",
     }
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def stop(process, grace=15):
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=grace)
-
-
-def wait_until_answering(site, seconds=30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert site.server.poll() is None, f"gunicorn exited:\n{site.server_errors()}"
-        try:
-            if Browser(site.url).get(LOGIN).status == 200:
-                return
-        except OSError:
-            pass  # not listening yet
-        time.sleep(0.2)
-    raise AssertionError(f"gunicorn did not answer within {seconds} s:\n{site.server_errors()}")
 
 
 @pytest.fixture(scope="module")
@@ -160,16 +123,10 @@ def site(tmp_path_factory):
     database = folder / "db.sqlite3"
     content_dir = folder / "content"
     shutil.copytree(ROOT / "content", content_dir)  # the tests change it, never the real one
-    (folder / "settings").mkdir()
-    (folder / "settings" / "concurrency_settings.py").write_text(
-        "from config.settings import *  # noqa: F403\n\n"
-        f"STATIC_ROOT = {str(folder / 'static')!r}\n",
-        encoding="utf-8",
-    )
     env = subprocess_env(folder, database)
-    port = free_port()
-    server_log = folder / "gunicorn.log"
-    site = Site(f"http://127.0.0.1:{port}", folder, database, content_dir, env, None, server_log)
+    # Several processes: real concurrency. A request may wait out SQLite's busy timeout.
+    server = AppServer(env, folder / "gunicorn.log", workers=3, timeout=REQUEST_TIMEOUT + 30)
+    site = Site(server.url, folder, database, content_dir, env, server)
     # collectstatic does not touch the database: let it run beside the rest of the setup.
     collectstatic = site.start("collectstatic", "--noinput", "--verbosity", "0")
     try:
@@ -182,105 +139,20 @@ def site(tmp_path_factory):
     finally:
         stop(collectstatic)
 
-    gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
-    gunicorn += ["--workers", "3", "--timeout", "120"]  # several processes: real concurrency
-    gunicorn += ["--no-control-socket"]  # its default lives in ~/.gunicorn, shared between runs
-    with open(server_log, "wb") as log:
-        site.server = subprocess.Popen(
-            gunicorn,
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    server.start()
     try:
-        wait_until_answering(site)
         yield site
     finally:
-        stop(site.server)
+        server.stop()
 
 
 # Editors' browsers ---------------------------------------------------------------------------
 
 
-@dataclass
-class Response:
-    status: int
-    html: str
-    seconds: float
-
-
-class KeepRedirects(urllib.request.HTTPRedirectHandler):
-    """A save answers with a 302; the test wants to see it, not the page it points to."""
-
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-class Browser:
-    """One editor's browser: its own cookie jar, talking to 127.0.0.1 only (no proxies)."""
-
-    def __init__(self, url):
-        self.url = url
-        self.opener = urllib.request.build_opener(
-            urllib.request.ProxyHandler({}),
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
-            KeepRedirects(),
-        )
-
-    def request(self, path, data=None):
-        body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
-        started = time.monotonic()
-        try:
-            with self.opener.open(self.url + path, body, timeout=REQUEST_TIMEOUT) as answer:
-                status, raw = answer.status, answer.read()
-        except urllib.error.HTTPError as error:  # 3xx, 4xx and 5xx arrive as errors
-            status, raw = error.code, error.read()
-        return Response(status, raw.decode(errors="replace"), time.monotonic() - started)
-
-    def get(self, path):
-        return self.request(path)
-
-    def post(self, path, data):
-        return self.request(path, data)
-
-
-def form_fields(response, form_id):
-    """What a browser would post back from the form with this id (lists for repeated names)."""
-    assert response.status == 200, response.status
-    reader = FormReader(form_id)
-    reader.feed(response.html)
-    data = {}
-    for name, value in reader.fields:
-        if "__prefix__" not in name:  # the hidden template row for "add another"
-            data.setdefault(name, []).append(value)
-    assert data, f"no form with id {form_id!r}"
-    return {name: values[0] if len(values) == 1 else values for name, values in data.items()}
-
-
-def open_and_edit(browser, url, tier, text):
-    """Open an article's change form and write `text` into one tier; returns what to post."""
-    data = form_fields(browser.get(url), "article_form")
-    index = inline_index(data, "tiers", "tier", tier)
-    data[f"tiers-{index}-body_markdown"] = text
-    return data
-
-
-def sign_in_form(browser, username):
-    data = form_fields(browser.get(LOGIN), "login-form")
-    return data | {"username": username, "password": GOOD_PASSWORD}
-
-
 @pytest.fixture(scope="module")
 def editors(site):
     """alice and bruno, each signed in in a browser of their own."""
-    browsers = {}
-    for name in EDITORS:
-        browser = Browser(site.url)
-        response = browser.post(LOGIN, sign_in_form(browser, name))
-        assert response.status == 302, f"{name} could not sign in: {response.status}"
-        browsers[name] = browser
-    return browsers
+    return {name: sign_in(Browser(site.url), name) for name in EDITORS}
 
 
 def at_the_same_moment(*actions):

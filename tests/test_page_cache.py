@@ -1,6 +1,7 @@
 """Reader pages come from the cache until content changes; editors always get the live page."""
 
 import re
+import uuid
 
 import pytest
 import reversion
@@ -30,6 +31,22 @@ READER_PAGES = [
     ("/explorer/compare/", None, {COMPRESSED}),
     ("/explorer/walks/", None, {COMPRESSED}),
 ]
+
+
+@pytest.fixture(autouse=True, params=["memory", "redis"])
+def page_cache(request, settings):
+    """Every test here runs twice: with each process's own memory (the default) and with the
+    shared Redis that REDIS_URL switches on, a real redis-server (tests/services.py)."""
+    if request.param == "redis":
+        redis_server = request.getfixturevalue("redis_server")
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "config.cache.ResilientRedisCache",
+                "LOCATION": redis_server.url,
+                "KEY_PREFIX": f"test-{uuid.uuid4().hex}",  # a cache of this test's own
+            }
+        }
+    return request.param
 
 
 @pytest.fixture

@@ -223,6 +223,7 @@ def test_the_site_is_served_by_gunicorn_as_make_run_does_and_stops_on_ctrl_c(tmp
         "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
         "EXERCISE_SIGNALS_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "2",
+        "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
     }
     python = Path(sys.executable)
     for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):  # as make run

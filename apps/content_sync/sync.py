@@ -176,23 +176,30 @@ class SyncInProgress(Exception):
     pass
 
 
+# The key of PostgreSQL's advisory lock for loads and exports: any number the site uses once.
+CONTENT_SYNC_LOCK_KEY = int.from_bytes(
+    hashlib.sha256(b"exercise-signals:content-sync").digest()[:8], "big", signed=True
+)
+
+
 @contextmanager
 def content_sync_lock():
     """Hold the one lock that loads and exports of this database take, or raise SyncInProgress.
 
     Two loads at once would each check the database, then write it in turn; the second would
-    find the first one's rows and refuse or, worse, interleave. A lock file beside the
-    database (or in the temp folder, for a database that is not a file) keeps it to one.
+    find the first one's rows and refuse or, worse, interleave. On PostgreSQL the lock is the
+    database's own (an advisory lock), so it holds between app servers on different machines;
+    on SQLite it is a lock file beside the database (or in the temp folder for one in memory).
     """
-    settings_dict = connection.settings_dict
-    name = str(settings_dict["NAME"])
-    if connection.vendor == "sqlite" and not connection.is_in_memory_db():
+    if connection.vendor == "postgresql":
+        with _advisory_lock():
+            yield
+        return
+    name = str(connection.settings_dict["NAME"])
+    if not connection.is_in_memory_db():
         lock_path = Path(f"{name}.content-lock")
-    else:
-        where = f"{connection.vendor}:{settings_dict.get('HOST')}:{settings_dict.get('PORT')}"
-        if connection.vendor == "sqlite":
-            where += f":{os.getpid()}"  # an in-memory database belongs to one process
-        key = hashlib.sha256(f"{where}:{name}".encode()).hexdigest()[:16]
+    else:  # an in-memory database belongs to one process
+        key = hashlib.sha256(f"{os.getpid()}:{name}".encode()).hexdigest()[:16]
         lock_path = Path(tempfile.gettempdir()) / f"exercise-signals-{key}.content-lock"
     with open(lock_path, "a+") as lock_file:
         try:
@@ -203,6 +210,21 @@ def content_sync_lock():
             yield
         finally:
             fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+@contextmanager
+def _advisory_lock():
+    """A session-level advisory lock: held by this connection until released (a transaction
+    rolling back does not release it), and let go by the server if the process dies."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [CONTENT_SYNC_LOCK_KEY])
+        if not cursor.fetchone()[0]:
+            raise SyncInProgress
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [CONTENT_SYNC_LOCK_KEY])
 
 
 class ContentSyncCommand(BaseCommand):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
@@ -151,7 +152,13 @@ class ReaderPageCacheMiddleware:
     def __call__(self, request):
         if not may_use_page_cache(request):
             return self.get_response(request)
-        request.page_cache_entry = entry = PageCacheEntry.of(request)
+        try:
+            entry = PageCacheEntry.of(request)
+        except DatabaseError:
+            # No version, no key. Let the view answer: a page needing the database then gets
+            # the outage page, and /healthz reports what is down.
+            return self.get_response(request)
+        request.page_cache_entry = entry
         response = cache.get(entry.address_key) or cache.get(entry.chosen_depth_key)
         if response is None:
             response = self.get_response(request)

@@ -365,6 +365,10 @@ def row_label(model, pk):
     return str(row)
 
 
+def without_pk(model, row):
+    return {name: value for name, value in row.items() if name != model._meta.pk.attname}
+
+
 class DryRun(Exception):
     pass
 
@@ -395,8 +399,14 @@ def restore_plan(version):
             change.label = row_label(change.model, change.pk)
     rows = [
         [change.model._meta.label, str(change.pk), before.get(key), after.get(key)]
+        if change.status != "added"
+        # A row the restore creates gets its id from a sequence, and PostgreSQL does not roll
+        # sequences back: each dry run gives it a new one. Its values are what identify it.
+        else [change.model._meta.label, "added", None, without_pk(change.model, after[key])]
         for change in changes
         for key in [(change.model, change.pk)]
     ]
-    fingerprint = hashlib.sha256(json.dumps(rows, default=str).encode()).hexdigest()
+    # Sorted by content: the changes are listed by primary key, which for added rows is new.
+    rows = sorted(json.dumps(row, default=str, sort_keys=True) for row in rows)
+    fingerprint = hashlib.sha256("\n".join(rows).encode()).hexdigest()
     return RestorePlan(changes, fingerprint=fingerprint)

@@ -1,0 +1,129 @@
+"""`make load-test`: two app servers, one PostgreSQL, one Redis, loaded together for a minute.
+
+    .venv/bin/python benchmarks/two_servers.py [--seconds 60] [--connections 50]
+
+The set-up the README's deployment section describes, on one machine: a throwaway PostgreSQL
+and redis-server (Debian's packages, tests/services.py), `migrate` and `load_content` run once,
+then two gunicorn servers with the production settings and config/gunicorn.py. wrk loads both
+at once, half the connections each, every connection walking through the reader pages
+(benchmarks/mixed.lua). Only 127.0.0.1 is contacted, and the run is bounded: at most 60 s and
+50 connections. It prints requests per second, latency and every answer that was not a 2xx,
+and exits with status 1 if there was any.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE), str(HERE.parent)]
+
+from serve import ROOT, Server, environment_without_settings, prepare_database  # noqa: E402
+
+from tests.services import PostgresServer, RedisServer  # noqa: E402
+
+MAX_SECONDS, MAX_CONNECTIONS = 60, 50
+ARTICLE = "/articles/long-term-hormonal-adaptations"
+PATHS = [
+    "/",
+    *(f"{ARTICLE}/{tier}/" for tier in ("fundamentals", "intermediate", "academic")),
+    "/articles/exercise-and-metabolic-health/fundamentals/",
+    "/explorer/",
+    "/explorer/ampk/",
+    "/explorer/ampk/academic/",
+    "/explorer/paths/?from=hiit&to=insulin-sensitivity&chain=2",
+    "/explorer/compare/",
+    "/explorer/walks/",
+    "/healthz",
+]
+
+
+def load(server, seconds, connections):
+    command = ["wrk", "--threads=1", f"--connections={connections}", f"--duration={seconds}s"]
+    command += ["--timeout=10s", f"--script={HERE / 'mixed.lua'}", server.url("/")]
+    return subprocess.Popen(
+        command,
+        env=os.environ | {"PATHS": "\n".join(PATHS)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def figures(wrk):
+    out, err = wrk.communicate(timeout=MAX_SECONDS + 60)
+    if wrk.returncode != 0:
+        raise SystemExit(f"wrk failed:\n{err}")
+    return json.loads(next(line for line in out.splitlines() if line.startswith("{")))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=MAX_SECONDS)
+    parser.add_argument("--connections", type=int, default=MAX_CONNECTIONS)
+    args = parser.parse_args()
+    if not (1 <= args.seconds <= MAX_SECONDS and 2 <= args.connections <= MAX_CONNECTIONS):
+        parser.error(f"at most {MAX_SECONDS} s and {MAX_CONNECTIONS} connections (at least 2)")
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: run `make load-test`, or apt-get install -y wrk")
+
+    workdir = Path(tempfile.mkdtemp(prefix="exercise-signals-load-"))
+    postgres, redis = PostgresServer(), RedisServer()
+    servers = []
+    try:
+        postgres.start()
+        redis.start()
+        env = environment_without_settings() | {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DATABASE_URL": postgres.create_database(),
+            "REDIS_URL": redis.url,
+            "DJANGO_STATIC_ROOT": str(workdir / "static"),
+            "PYTHONPATH": str(ROOT),
+        }
+        print(f"PostgreSQL on :{postgres.port}, Redis on :{redis.port}; loading content…")
+        prepare_database("shipped", env, workdir)
+        servers = [Server(name, "config.wsgi", env, workdir / f"{name}.log") for name in "AB"]
+        for server in servers:
+            server.wait()
+            for path in PATHS:  # fill the shared cache before the clock starts
+                with urllib.request.urlopen(server.url(path), timeout=30) as answer:
+                    answer.read()
+        each = args.connections // 2
+        print(f"wrk: {args.seconds} s, {each} connections on each of 2 servers, {len(PATHS)} pages")
+        runs = [load(server, args.seconds, each) for server in servers]
+        results = [figures(run) for run in runs]
+    finally:
+        for server in servers:
+            server.stop()
+        redis.remove()
+        postgres.remove()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    total = sum(result["requests"] for result in results)
+    seconds = max(result["duration_us"] for result in results) / 1e6
+    wrong = sum(result["not_2xx"] + result["socket_errors"] for result in results)
+    for name, result in zip("AB", results, strict=True):
+        print(
+            f"  server {name}: {result['requests']:,} requests, "
+            f"{result['requests'] / (result['duration_us'] / 1e6):,.0f}/s, "
+            f"p50 {result['p50_us'] / 1000:.1f} ms, p99 {result['p99_us'] / 1000:.1f} ms, "
+            f"max {result['max_us'] / 1000:.0f} ms, not 2xx {result['not_2xx']}, "
+            f"socket errors {result['socket_errors']}"
+        )
+    print(
+        f"Both: {total:,} requests in {seconds:.1f} s, {total / seconds:,.0f}/s; not 2xx: {wrong}"
+    )
+    return 1 if wrong else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
