@@ -8,10 +8,12 @@ then two gunicorn servers with the production settings and config/gunicorn.py. w
 at once, half the connections each, every connection walking through the reader pages
 (benchmarks/mixed.lua). Only 127.0.0.1 is contacted, and the run is bounded: at most 60 s and
 50 connections. It prints requests per second, latency and every answer that was not a 2xx,
-and exits with status 1 if there was any.
+exits with status 1 if there was any, and writes the figures into docs/benchmarks.md
+(--record - to skip that).
 """
 
 import argparse
+import datetime
 import json
 import os
 import secrets
@@ -25,7 +27,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
-from serve import ROOT, Server, environment_without_settings, prepare_database  # noqa: E402
+from serve import (  # noqa: E402
+    ROOT,
+    Server,
+    environment_without_settings,
+    prepare_database,
+    record,
+)
 
 from tests.services import PostgresServer, RedisServer  # noqa: E402
 
@@ -68,6 +76,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=MAX_SECONDS)
     parser.add_argument("--connections", type=int, default=MAX_CONNECTIONS)
+    parser.add_argument("--record", default="docs/benchmarks.md", help="or - for none")
     args = parser.parse_args()
     if not (1 <= args.seconds <= MAX_SECONDS and 2 <= args.connections <= MAX_CONNECTIONS):
         parser.error(f"at most {MAX_SECONDS} s and {MAX_CONNECTIONS} connections (at least 2)")
@@ -98,6 +107,9 @@ def main():
                 with urllib.request.urlopen(server.url(path), timeout=30) as answer:
                     answer.read()
         each = args.connections // 2
+        workers = subprocess.run(
+            ["pgrep", "-P", str(servers[0].process.pid)], capture_output=True, text=True
+        ).stdout.count("\n")
         print(f"wrk: {args.seconds} s, {each} connections on each of 2 servers, {len(PATHS)} pages")
         runs = [load(server, args.seconds, each) for server in servers]
         results = [figures(run) for run in runs]
@@ -111,17 +123,27 @@ def main():
     total = sum(result["requests"] for result in results)
     seconds = max(result["duration_us"] for result in results) / 1e6
     wrong = sum(result["not_2xx"] + result["socket_errors"] for result in results)
-    for name, result in zip("AB", results, strict=True):
-        print(
-            f"  server {name}: {result['requests']:,} requests, "
-            f"{result['requests'] / (result['duration_us'] / 1e6):,.0f}/s, "
-            f"p50 {result['p50_us'] / 1000:.1f} ms, p99 {result['p99_us'] / 1000:.1f} ms, "
-            f"max {result['max_us'] / 1000:.0f} ms, not 2xx {result['not_2xx']}, "
-            f"socket errors {result['socket_errors']}"
-        )
-    print(
+    lines = [
+        f"  server {name}: {result['requests']:,} requests, "
+        f"{result['requests'] / (result['duration_us'] / 1e6):,.0f}/s, "
+        f"p50 {result['p50_us'] / 1000:.1f} ms, p99 {result['p99_us'] / 1000:.1f} ms, "
+        f"max {result['max_us'] / 1000:.0f} ms, not 2xx {result['not_2xx']}, "
+        f"socket errors {result['socket_errors']}"
+        for name, result in zip("AB", results, strict=True)
+    ]
+    lines.append(
         f"Both: {total:,} requests in {seconds:.1f} s, {total / seconds:,.0f}/s; not 2xx: {wrong}"
     )
+    print("\n".join(lines))
+    if args.record != "-":
+        when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        text = (
+            f"`make load-test`, {when}: {args.seconds} s, {each} connections on each of two "
+            f"gunicorn servers ({workers} workers each), one PostgreSQL, one Redis, "
+            f"{len(PATHS)} pages in turn; {os.cpu_count()} cores, shared with wrk, PostgreSQL "
+            "and Redis.\n\n```\n" + "\n".join(lines) + "\n```"
+        )
+        record(ROOT / args.record, "two-servers", text)
     return 1 if wrong else 0
 
 

@@ -55,7 +55,10 @@ def test_the_benchmark_prints_and_records_a_row_for_every_page(tmp_path):
 
 def test_the_load_test_loads_two_servers_on_postgresql_and_redis_without_an_error():
     result = subprocess.run(
-        [sys.executable, "benchmarks/two_servers.py", "--seconds", "3", "--connections", "4"],
+        [
+            *(sys.executable, "benchmarks/two_servers.py", "--record", "-"),
+            *("--seconds", "3", "--connections", "4"),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,

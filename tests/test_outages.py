@@ -13,6 +13,7 @@ import threading
 import time
 import uuid
 
+import pytest
 import redis
 from django.db import OperationalError
 
@@ -230,6 +231,21 @@ def test_any_other_error_is_still_the_500_page(rf):
         response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Retry-After" not in response
+
+
+@pytest.mark.django_db(transaction=True)  # its database check opens a connection of its own
+def test_healthz_reports_the_database_and_the_cache_and_is_never_cached(client):
+    response = client.get("/healthz", headers={"Accept": "application/json"})
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "Database(alias='default')": "OK",
+        "Cache(alias='default')": "OK",
+    }
+    assert "no-cache" in response["Cache-Control"]
+    page = client.get("/healthz").content.decode()
+    assert "<h1>System status</h1>" in page
+    assert "Everything the site needs is answering" in page
 
 
 def test_only_migrate_creates_the_database_file_and_only_its_owner_can_read_it(

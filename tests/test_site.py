@@ -35,6 +35,7 @@ def site_urls():
         "/explorer/paths/",
         "/explorer/paths/?from=exercise-0&to=result-0",
         "/explorer/compare/",
+        "/healthz",
     ]
 
 

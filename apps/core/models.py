@@ -360,8 +360,9 @@ class ContentVersion(models.Model):
     a restore in the admin, `load_content`). Cached reader pages are keyed by it, so a change
     makes every one of them stale at once, in every worker process.
 
-    It lives in the database, not the cache: each worker has a cache of its own, and all of
-    them read this row.
+    It lives in the database, not the cache: the cache is each process's own memory, or a
+    Redis that may be restarted (and lose it) or be down, while every process on every app
+    server reads this one row, written in the same transaction as the change that raised it.
     """
 
     number = models.PositiveBigIntegerField(default=1)
