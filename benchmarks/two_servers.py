@@ -6,10 +6,12 @@ The set-up the README's deployment section describes, on one machine: a throwawa
 and redis-server (Debian's packages, tests/services.py), `migrate` and `load_content` run once,
 then two gunicorn servers with the production settings and config/gunicorn.py. wrk loads both
 at once, half the connections each, every connection walking through the reader pages
-(benchmarks/mixed.lua). Only 127.0.0.1 is contacted, and the run is bounded: at most 60 s and
-50 connections. It prints requests per second, latency and every answer that was not a 2xx,
-exits with status 1 if there was any, and writes the figures into docs/benchmarks.md
-(--record - to skip that).
+(benchmarks/mixed.lua; /healthz is left out: a load balancer asks for it every few seconds,
+and each time it opens a database connection of its own). Only 127.0.0.1 is contacted, and
+the run is bounded: at most 60 s and 50 connections. Then Django's bare hello view (the floor
+of `make bench`) is loaded for up to 10 s with as many connections, as the baseline. It prints
+requests per second, latency and every answer that was not a 2xx, exits with status 1 if there
+was any, and writes the figures into docs/benchmarks.md (--record - to skip that).
 """
 
 import argparse
@@ -49,16 +51,15 @@ PATHS = [
     "/explorer/paths/?from=hiit&to=insulin-sensitivity&chain=2",
     "/explorer/compare/",
     "/explorer/walks/",
-    "/healthz",
 ]
 
 
-def load(server, seconds, connections):
+def load(server, seconds, connections, paths=PATHS):
     command = ["wrk", "--threads=1", f"--connections={connections}", f"--duration={seconds}s"]
     command += ["--timeout=10s", f"--script={HERE / 'mixed.lua'}", server.url("/")]
     return subprocess.Popen(
         command,
-        env=os.environ | {"PATHS": "\n".join(PATHS)},
+        env=os.environ | {"PATHS": "\n".join(paths)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -113,6 +114,15 @@ def main():
         print(f"wrk: {args.seconds} s, {each} connections on each of 2 servers, {len(PATHS)} pages")
         runs = [load(server, args.seconds, each) for server in servers]
         results = [figures(run) for run in runs]
+        for server in servers:
+            server.stop()
+        # The baseline, right after, on the same machine: Django's bare hello view under the
+        # same gunicorn settings, with as many connections.
+        floor = Server("The floor", "benchmarks.floor", env, workdir / "floor.log")
+        servers = [floor]
+        floor.wait()
+        floor_seconds = min(args.seconds, 10)
+        floor_result = figures(load(floor, floor_seconds, args.connections, paths=["/"]))
     finally:
         for server in servers:
             server.stop()
@@ -131,8 +141,14 @@ def main():
         f"socket errors {result['socket_errors']}"
         for name, result in zip("AB", results, strict=True)
     ]
+    floor_rate = floor_result["requests"] / (floor_result["duration_us"] / 1e6)
     lines.append(
         f"Both: {total:,} requests in {seconds:.1f} s, {total / seconds:,.0f}/s; not 2xx: {wrong}"
+    )
+    lines.append(
+        f"Floor (bare Django hello view, one server, {args.connections} connections, "
+        f"{floor_seconds} s): {floor_rate:,.0f}/s; both servers together: "
+        f"{total / seconds / floor_rate:.2f}\N{MULTIPLICATION SIGN} the floor"
     )
     print("\n".join(lines))
     if args.record != "-":

@@ -74,6 +74,8 @@ def test_the_load_test_loads_two_servers_on_postgresql_and_redis_without_an_erro
     assert re.search(
         r"^Both: [\d,]+ requests in [\d.]+ s, [\d,]+/s; not 2xx: 0$", result.stdout, re.M
     )
+    floor = r"^Floor \(bare Django hello view, .*\): [\d,]+/s; both servers together: [\d.]+"
+    assert re.search(floor, result.stdout, re.M)
 
 
 def test_the_load_test_refuses_more_than_a_minute_or_fifty_connections():
