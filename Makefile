@@ -81,8 +81,9 @@ $(VENV)/.installed-dev: requirements-dev.lock | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -r requirements-dev.lock
 	touch $@ $(VENV)/.installed
 
+# Readable by its owner only (umask 077), like the SQLite file that migrate creates.
 $(VENV)/secret-key: | $(VENV)/bin/python
-	$(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	umask 077 && $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
 # Install Debian's package $(1), which provides the command $(2) and is $(3), when we can
 # (as root, or with password-less sudo); otherwise stop with the command to run.

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Cross-Origin-Resource-Policy and -Embedder-Policy on everything, static files included.
+    "config.middleware.CrossOriginIsolationMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Answers readers' repeats from the page cache, compressed, skipping everything below it.
     "apps.core.readers.ReaderPageCacheMiddleware",
@@ -70,6 +72,7 @@ MIDDLEWARE = [
     # ETag and Last-Modified from apps.core.readers.reader_page).
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -166,7 +169,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# A lockout is for one username from one address together, so nobody can lock a named editor
+# out from elsewhere by failing on purpose (and, behind a proxy, lock out everyone).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
@@ -217,24 +222,49 @@ SECURE_CSP = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The site uses none of these browser features; the header says so, for every page and frame.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer", "ambient-light-sensor", "autoplay", "camera", "display-capture",
+        "encrypted-media", "fullscreen", "geolocation", "gyroscope", "magnetometer",
+        "microphone", "midi", "payment", "picture-in-picture", "publickey-credentials-get",
+        "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+    )
+}  # fmt: skip
 X_FRAME_OPTIONS = "DENY"
 
-# Behind HTTPS in production, turn these on with DJANGO_HTTPS=true.
+# Behind HTTPS in production, turn these on with DJANGO_HTTPS=true. Every cookie is then
+# Secure (the reader's tier cookie too: apps.core.readers.remember_tier).
 if env_bool("DJANGO_HTTPS"):
     SECURE_SSL_REDIRECT = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "3600"))
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 60 * 60)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Preloading is a promise to browsers' makers that is slow to take back: opt in.
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    # X-Forwarded-Proto says whether the browser used HTTPS only when a proxy we run sets it;
+    # a client talking to gunicorn directly could send it too. DJANGO_TRUSTED_PROXY=true says
+    # a proxy is in front (and replaces the header).
+    if env_bool("DJANGO_TRUSTED_PROXY"):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"database_outage": {"()": "config.views.DatabaseOutageLogFilter"}},
+    "filters": {
+        "database_outage": {"()": "config.views.DatabaseOutageLogFilter"},
+        "without_traceback": {"()": "config.views.WithoutTraceback"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
     "loggers": {
         # During a database outage every request fails the same way: log it once a minute.
         "django.request": {"filters": ["database_outage"]},
+        # Scanners send any Host header they like: one line each, not a traceback.
+        "django.security.DisallowedHost": {"filters": ["without_traceback"]},
     },
 }

@@ -54,6 +54,16 @@ class DatabaseOutageLogFilter(logging.Filter):
         return True
 
 
+class WithoutTraceback(logging.Filter):
+    """Keeps the message and drops the traceback: for records that are routine, not bugs
+    (a request with a Host header the site does not serve)."""
+
+    def filter(self, record):
+        record.exc_info = None
+        record.exc_text = None
+        return True
+
+
 class HealthView(HealthCheckView):
     """/healthz for load balancers: the database answers a query and the cache keeps a value.
     django-health-check reports a failure as 500; a load balancer reads 503 as "take me out of

@@ -11,6 +11,8 @@ from django.core.cache import cache
 from django.db import DatabaseError
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
 from .models import DEFAULT_TIER, ContentVersion, Tier, sees_drafts
 
@@ -26,7 +28,12 @@ def remembered_tier(request):
 def remember_tier(response, tier):
     """The reader's choice of depth follows them to every article and node."""
     response.set_cookie(
-        TIER_COOKIE, tier.value, max_age=TIER_COOKIE_MAX_AGE, samesite="Lax", httponly=True
+        TIER_COOKIE,
+        tier.value,
+        max_age=TIER_COOKIE_MAX_AGE,
+        samesite="Lax",
+        httponly=True,
+        secure=settings.SESSION_COOKIE_SECURE,  # Secure under HTTPS, like every other cookie
     )
 
 
@@ -183,10 +190,14 @@ def reader_page(view):
     Last-Modified, so a browser's repeat is a 304.
     """
 
+    # Readers only read: any other method is a 405 naming GET and HEAD (before CSRF's 403,
+    # which would suggest that a form was expected).
+    @csrf_exempt
+    @require_safe
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        if visitor(request).is_authenticated or request.method not in ("GET", "HEAD"):
+        if visitor(request).is_authenticated:
             patch_cache_control(response, private=True)
             return response
         if response.status_code != 200:

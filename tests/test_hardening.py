@@ -1,0 +1,188 @@
+"""Hardening: sign-in that cannot be turned against an editor, reader pages that only read, and
+the HTTPS settings (cookies, HSTS, the proxy header) as production gets them."""
+
+import json
+import logging
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import make_article, make_graph
+from tests.test_editors import GOOD_PASSWORD, make_editor
+
+ROOT = Path(__file__).resolve().parent.parent
+READER_PAGES = ["/", "/articles/fuel/academic/", "/explorer/", "/explorer/sensor-0/"]
+
+
+@pytest.fixture
+def site(db):
+    make_graph()
+    make_article("fuel")
+
+
+# Signing in ----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_five_failures_for_alice_from_one_address_do_not_lock_her_out_from_another(client):
+    make_editor("alice")
+    wrong = {"username": "alice", "password": "not-her-password"}
+    for _ in range(5):
+        client.post("/admin/login/", wrong, REMOTE_ADDR="203.0.113.7")
+    right = {"username": "alice", "password": GOOD_PASSWORD}
+    assert client.post("/admin/login/", right, REMOTE_ADDR="203.0.113.7").status_code == 429
+
+    assert client.post("/admin/login/", right, REMOTE_ADDR="198.51.100.20").status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_forwarded_address_is_not_believed_without_a_trusted_proxy(client):
+    """Without DJANGO_TRUSTED_PROXY, X-Forwarded-For is the client's own word: ignored."""
+    make_editor("alice")
+    wrong = {"username": "alice", "password": "not-her-password"}
+    for attempt in range(5):
+        client.post("/admin/login/", wrong, HTTP_X_FORWARDED_FOR=f"192.0.2.{attempt}")
+    right = {"username": "alice", "password": GOOD_PASSWORD}
+    assert client.post("/admin/login/", right).status_code == 429  # all from one address
+
+
+# Reader pages only read ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete", "options", "trace"])
+def test_reader_pages_answer_405_to_anything_but_get_and_head(client, site, method):
+    for url in READER_PAGES:
+        response = getattr(client, method)(url)
+        assert response.status_code == 405, (method, url)
+        assert response["Allow"] == "GET, HEAD"
+
+
+def test_reader_pages_answer_get_and_head(client, site):
+    for url in READER_PAGES:
+        assert client.get(url).status_code == 200
+        assert client.head(url).status_code == 200
+
+
+# HTTPS ---------------------------------------------------------------------------------------
+
+
+def test_the_tier_cookie_is_secure_under_https(client, site, settings):
+    settings.SESSION_COOKIE_SECURE = True
+    cookie = client.get("/articles/fuel/academic/").cookies["tier"]
+    assert cookie["secure"]
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+
+
+def test_the_tier_cookie_is_not_secure_over_plain_http(client, site):
+    assert not client.get("/articles/fuel/academic/").cookies["tier"]["secure"]
+
+
+def production(env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    return clean | {
+        "DJANGO_SECRET_KEY": "h" * 20 + "-production-like-secret-for-checks-" + "k" * 20,
+        "DJANGO_ALLOWED_HOSTS": "signals.example.org",
+        **env,
+    }
+
+
+def https_settings(env):
+    script = (
+        "import json, config.settings as s; print(json.dumps({name: getattr(s, name, None) "
+        "for name in ('SECURE_HSTS_SECONDS', 'SECURE_HSTS_INCLUDE_SUBDOMAINS', "
+        "'SECURE_HSTS_PRELOAD', 'SECURE_PROXY_SSL_HEADER', 'SESSION_COOKIE_SECURE')}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=production(env),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_https_sends_hsts_for_a_year_with_subdomains_and_preload_only_when_asked():
+    https = https_settings({"DJANGO_HTTPS": "true"})
+    assert https["SECURE_HSTS_SECONDS"] >= 365 * 24 * 60 * 60
+    assert https["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+    assert https["SECURE_HSTS_PRELOAD"] is False
+    assert https["SESSION_COOKIE_SECURE"] is True
+    preload = https_settings({"DJANGO_HTTPS": "true", "DJANGO_HSTS_PRELOAD": "true"})
+    assert preload["SECURE_HSTS_PRELOAD"] is True
+
+
+def test_the_forwarded_https_header_is_trusted_only_behind_a_declared_proxy():
+    assert https_settings({"DJANGO_HTTPS": "true"})["SECURE_PROXY_SSL_HEADER"] is None
+    behind_proxy = https_settings({"DJANGO_HTTPS": "true", "DJANGO_TRUSTED_PROXY": "true"})
+    assert behind_proxy["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+def test_check_deploy_is_clean_with_https_on():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=production({"DJANGO_HTTPS": "true", "DJANGO_TRUSTED_PROXY": "true"}),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_a_bogus_host_header_is_one_line_in_the_log(client, caplog):
+    caplog.set_level(logging.ERROR, logger="django.security.DisallowedHost")
+    response = client.get("/", HTTP_HOST="attacker.example")
+
+    assert response.status_code == 400
+    [record] = [r for r in caplog.records if r.name == "django.security.DisallowedHost"]
+    assert "attacker.example" in record.getMessage()
+    assert record.exc_info is None
+
+
+# Files only the site may read ----------------------------------------------------------------
+
+
+def test_the_secret_key_file_is_readable_by_its_owner_only(tmp_path):
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").symlink_to(sys.executable)  # the venv the target asks for
+    subprocess.run(
+        ["make", "--no-print-directory", f"VENV={venv}", f"{venv}/secret-key"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    key = venv / "secret-key"
+    assert len(key.read_text().strip()) >= 50
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+
+
+# Headers on every kind of answer ---------------------------------------------------------------
+
+
+def test_every_kind_of_answer_carries_the_isolation_and_permissions_headers(client, site):
+    answers = {
+        url: client.get(url)
+        for url in [*READER_PAGES, "/admin/login/", "/no-such-page/", "/static/css/site.css"]
+    }
+    for url, response in answers.items():
+        assert response.status_code in (200, 404), url
+        assert response["Cross-Origin-Resource-Policy"] == "same-origin", url
+        assert response["Cross-Origin-Embedder-Policy"] == "require-corp", url
+        assert response["Cross-Origin-Opener-Policy"] == "same-origin", url
+        assert response["X-Content-Type-Options"] == "nosniff", url
+        if not url.startswith("/static/"):
+            policy = response["Permissions-Policy"]
+            assert "camera=()" in policy, url
+            assert "geolocation=()" in policy, url
+            assert "microphone=()" in policy, url
