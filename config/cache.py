@@ -114,6 +114,7 @@ class ResilientRedisCache(RedisCache):
     add = _missing_when_down(_false)(RedisCache.add)
     set = _missing_when_down(_nothing)(RedisCache.set)
     set_many = _missing_when_down(_all_keys_failed)(RedisCache.set_many)
+    incr = _missing_when_down(_nothing)(RedisCache.incr)
     touch = _missing_when_down(_false)(RedisCache.touch)
     delete = _missing_when_down(_false)(RedisCache.delete)
     delete_many = _missing_when_down(_nothing)(RedisCache.delete_many)

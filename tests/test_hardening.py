@@ -7,6 +7,7 @@ import os
 import stat
 import subprocess
 import sys
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,8 @@ def production(env):
     return clean | {
         "DJANGO_SECRET_KEY": "h" * 20 + "-production-like-secret-for-checks-" + "k" * 20,
         "DJANGO_ALLOWED_HOSTS": "signals.example.org",
+        # Django's checks open the database; a fresh clone has no db.sqlite3 yet.
+        "DATABASE_URL": "sqlite:///:memory:",
         **env,
     }
 
@@ -186,3 +189,76 @@ def test_every_kind_of_answer_carries_the_isolation_and_permissions_headers(clie
             assert "camera=()" in policy, url
             assert "geolocation=()" in policy, url
             assert "microphone=()" in policy, url
+
+
+# Content files that cannot be read ---------------------------------------------------------------
+
+
+def broken_files(content_dir):
+    """Each way a content file can be unreadable: (file, how to break it, line, message)."""
+    article = content_dir / "articles" / "test-article.md"
+    node = next((content_dir / "explorer" / "nodes").glob("*.md"))
+    return {
+        "not UTF-8 in an article": (
+            article,
+            lambda: article.write_bytes(b"---\ntitle: Caf\xe9\n"),
+            2,
+            "byte 0xe9 is not UTF-8: save the file as UTF-8",
+        ),
+        "not UTF-8 in the references": (
+            content_dir / "references.toml",
+            lambda: (content_dir / "references.toml").write_bytes(b"[[reference]]\n\xff\n"),
+            2,
+            "byte 0xff is not UTF-8",
+        ),
+        "not UTF-8 in the arrows": (
+            content_dir / "explorer" / "edges.yaml",
+            lambda: (content_dir / "explorer" / "edges.yaml").write_bytes(b"- from: a\n\x80"),
+            2,
+            "byte 0x80 is not UTF-8",
+        ),
+        "a folder named like an article": (
+            content_dir / "articles" / "folder.md",
+            lambda: (content_dir / "articles" / "folder.md").mkdir(),
+            1,
+            "is not a file (a folder with a content file's name?)",
+        ),
+        "a link to nothing among the nodes": (
+            content_dir / "explorer" / "nodes" / "gone.md",
+            lambda: (content_dir / "explorer" / "nodes" / "gone.md").symlink_to(node.parent / "x"),
+            1,
+            "is a link to",
+        ),
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "case",
+    [
+        "not UTF-8 in an article",
+        "not UTF-8 in the references",
+        "not UTF-8 in the arrows",
+        "a folder named like an article",
+        "a link to nothing among the nodes",
+    ],
+)
+def test_an_unreadable_content_file_is_named_with_its_line_and_nothing_changes(content_dir, case):
+    from django.core.management import CommandError, call_command
+
+    from tests.test_loader import load, snapshot
+
+    load(content_dir)
+    before = snapshot()
+    path, breaking, line, message = broken_files(content_dir)[case]
+    breaking()
+
+    with pytest.raises(CommandError) as error:
+        call_command("load_content", content_dir=content_dir, stdout=StringIO())
+
+    shown = f"content/{path.relative_to(content_dir)}:{line}: "
+    assert shown + message in str(error.value) or (
+        shown in str(error.value) and message in str(error.value)
+    )
+    assert "nothing was changed" in str(error.value)
+    assert snapshot() == before

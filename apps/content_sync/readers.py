@@ -7,6 +7,7 @@ and rows read from a written file write back byte for byte.
 """
 
 import datetime
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from apps.core.models import Status, Tier, normalise_reference, reference_problems
-from apps.core.rendering import Rendered, find_line, render_markdown
+from apps.core.rendering import MarkdownRefused, Rendered, find_line, render_markdown
 from apps.explorer.models import Effect, Evidence, Grade, Kind, Timing
 
 REFERENCES_FILE = "references.toml"
@@ -62,6 +63,24 @@ class ArticleSource:
     next_review: datetime.date | None = None
     # tier -> the body rendered as it was checked, so a load renders each text only once
     rendered: dict[str, Rendered] = field(default_factory=dict, compare=False, repr=False)
+
+
+def read_source(path: Path, shown: str) -> str:
+    """The text of a content file; ContentErrors naming the file (and the line, for bytes that
+    are not UTF-8) when it cannot be read as one."""
+    if path.is_symlink() and not path.exists():
+        message = f"is a link to {os.readlink(path)}, which does not exist"
+        raise ContentErrors([ContentError(shown, 1, message)])
+    if not path.is_file():
+        message = "is not a file (a folder with a content file's name?)"
+        raise ContentErrors([ContentError(shown, 1, message)])
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        message = f"byte {raw[error.start]:#04x} is not UTF-8: save the file as UTF-8"
+        raise ContentErrors([ContentError(shown, line, message)]) from None
 
 
 def _display(path: Path, root: Path) -> str:
@@ -138,7 +157,7 @@ def read_references(root: Path):
     shown = _display(path, root)
     if not path.exists():
         raise ContentErrors([ContentError(shown, 1, "file is missing")])
-    text = path.read_text(encoding="utf-8")
+    text = read_source(path, shown)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -253,7 +272,7 @@ def read_tiered_markdown(path, shown, fields, reference_keys, node_names, option
     Checks the front matter's keys (all of `fields`, any of `optional`) and every tier body;
     raises ContentErrors naming each problem's line. The caller checks the values.
     """
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = read_source(path, shown).splitlines()
     if not lines or lines[0].strip() != "---":
         raise ContentErrors([ContentError(shown, 1, "file must start with front matter (---)")])
     closing = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
@@ -385,7 +404,12 @@ def _split_tiers(lines, start, shown, reference_keys, node_names):
                 ContentError(shown, starts[tier.value], f"the {tier.value} tier is empty")
             )
             continue
-        rendered[tier.value] = render_markdown(text, node_names)
+        try:
+            rendered[tier.value] = render_markdown(text, node_names)
+        except MarkdownRefused as refused:
+            line = first_line + refused.line - 1
+            errors.append(ContentError(shown, line, f"the {tier.value} tier: {refused.message}"))
+            continue
         errors += _body_errors(
             text, rendered[tier.value], first_line, shown, reference_keys, node_names
         )
@@ -493,6 +517,8 @@ def _declared_name(path):
     """The name a node file's front matter gives, read before any text is checked, so that
     each text is rendered once, with the names its bare [[slug]] links show. A file whose
     front matter is broken gets its slug here; reading it properly then reports why."""
+    if not path.is_file():  # reading it properly says what it is
+        return path.stem
     lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     closing = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
     if not lines or lines[0].strip() != "---" or closing is None:
@@ -566,7 +592,7 @@ def _alias_clashes(nodes):
 
 
 def _read_edges(path, shown, node_slugs, reference_keys, modalities=frozenset()):
-    text = path.read_text(encoding="utf-8")
+    text = read_source(path, shown)
     try:
         data, document = _parse_yaml(text, shown)
     except ContentError as error:
@@ -734,7 +760,7 @@ def _read_walk(path, shown, edge_pairs):
             [ContentError(shown, 1, f"file name “{path.name}” must be a slug such as my-walk")]
         )
     try:
-        data, document = _parse_yaml(path.read_text(encoding="utf-8"), shown)
+        data, document = _parse_yaml(read_source(path, shown), shown)
     except ContentError as error:
         raise ContentErrors([error]) from error
     if not isinstance(data, dict):

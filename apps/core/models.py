@@ -16,7 +16,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from .links import link_targets
-from .rendering import find_line, normalise_markdown, render_markdown
+from .rendering import MarkdownRefused, find_line, normalise_markdown, render_markdown
 
 
 class Tier(models.TextChoices):
@@ -332,7 +332,12 @@ class MarkdownBody(models.Model):
         """Texts that record which nodes they link to override this."""
 
     def clean(self):
-        errors = markdown_problems(self.body_markdown, render_markdown(self.body_markdown)).errors
+        try:
+            rendered = render_markdown(self.body_markdown)
+        except MarkdownRefused as refused:
+            where = f" (line {refused.line})" if refused.line > 1 else ""
+            raise ValidationError({"body_markdown": refused.message + where}) from None
+        errors = markdown_problems(self.body_markdown, rendered).errors
         if errors:
             raise ValidationError({"body_markdown": errors})
 

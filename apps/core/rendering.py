@@ -3,8 +3,11 @@
 Called when content is loaded or saved (and by the admin preview), never while serving a page.
 """
 
+import contextlib
+import hashlib
 import math
 import re
+import signal
 import threading
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
@@ -24,6 +27,81 @@ CITATION_PATTERN = r"\[(@[^\]\n]+)\]"
 NODE_LINK_PATTERN = r"\[\[([^\]|\n]+?)(?:\|([^\]\n]+))?\]\]"
 CITATION_KEY = re.compile(r"^[a-z0-9]+$")
 WORDS_PER_MINUTE = 200
+
+# Limits on one text, so that no text can stall the site (README, "For editors"). The longest
+# shipped tier is about 13,000 characters; rendering is bounded in CPU time as well, because
+# some short inputs (thousands of unclosed "[", say) make Python-Markdown quadratic.
+MAX_MARKDOWN_CHARACTERS = 40_000
+MAX_NESTING = 16  # lists inside lists, quotes inside quotes
+RENDER_CPU_SECONDS = 1.0
+_LIST_ITEM = re.compile(r"^([ \t]*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_QUOTES = re.compile(r"^[ \t]*((?:>[ \t]?)+)")
+
+
+class MarkdownRefused(ValueError):
+    """A text the renderer will not render, with a message for its author and the line (in
+    the text, from 1) where the trouble starts."""
+
+    def __init__(self, message, line=1):
+        super().__init__(message)
+        self.message, self.line = message, line
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+TOO_SLOW = (
+    f"This text takes more than {RENDER_CPU_SECONDS:g} s to render, so it was not rendered. "
+    "Long runs of unclosed brackets “[”, “<” or “(” cause this; close or remove them."
+)
+# Digests of the texts this process found too slow lately, oldest first.
+_too_slow: dict[bytes, bool] = {}
+
+
+def refuse_unbounded(text: str) -> None:
+    """Raise MarkdownRefused for a text over the limits that can be checked before rendering:
+    its length, and how deeply its lists and quotes nest. Linear in the text."""
+    if len(text) > MAX_MARKDOWN_CHARACTERS:
+        raise MarkdownRefused(
+            f"This text is {len(text):,} characters long; one text may have at most "
+            f"{MAX_MARKDOWN_CHARACTERS:,}. Split it, or move some of it to another tier or page."
+        )
+    for number, line in enumerate(text.split("\n"), start=1):
+        item = _LIST_ITEM.match(line)
+        depth = len(item.group(1).expandtabs(4)) // 4 + 1 if item else 0
+        quotes = _QUOTES.match(line)
+        depth = max(depth, quotes.group(1).count(">") if quotes else 0)
+        if depth > MAX_NESTING:
+            raise MarkdownRefused(
+                f"Lists or quotes are nested {depth} deep here; at most {MAX_NESTING} levels "
+                "are allowed.",
+                number,
+            )
+
+
+@contextlib.contextmanager
+def _cpu_time_limit(seconds):
+    """Raise _OutOfTime in the block once this process has used `seconds` of CPU time in it.
+
+    Only the main thread receives signals: that is where gunicorn's workers and manage.py run
+    everything. Elsewhere (Django's test server threads) the block runs unbounded, and the
+    checks in refuse_unbounded are what stand."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def out_of_time(signum, frame):
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGPROF, out_of_time)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
@@ -81,12 +159,24 @@ class _TagCollector(HTMLParser):
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
 
+    def parse_marked_section(self, i, report=True):
+        # The standard library raises AssertionError on "<![x" that is not CDATA; a browser
+        # reads it as a bogus comment up to the next ">", and so does this.
+        try:
+            return super().parse_marked_section(i, report)
+        except AssertionError:
+            end = self.rawdata.find(">", i)
+            return -1 if end < 0 else end + 1
+
 
 def disallowed_tags(html: str) -> list[str]:
     """Tags in `html` that clean_html would strip, each once, in order of first use."""
     collector = _TagCollector()
-    collector.feed(html)
-    collector.close()
+    try:
+        collector.feed(html)
+        collector.close()
+    except AssertionError:  # any other markup the standard parser gives up on: what it read
+        pass
     return list(dict.fromkeys(tag for tag in collector.tags if tag not in ALLOWED_TAGS))
 
 
@@ -184,7 +274,32 @@ def render_markdown(text: str, node_names: dict[str, str] | None = None) -> Rend
     Citations are numbered in order of first use. `node_names` maps node slugs to the names a
     bare [[slug]] shows. Unknown citation keys and node slugs are not checked here: the caller
     knows which exist and where the text came from, so it reports them.
+
+    Raises MarkdownRefused for a text over the limits (refuse_unbounded), nested too deeply
+    for the renderer, or taking more than RENDER_CPU_SECONDS to render.
     """
+    refuse_unbounded(text)
+    # Keyed as normalise_markdown would store it: a form checks the stored form of a text and
+    # then previews it as typed.
+    digest = hashlib.sha256(text.replace("\r\n", "\n").strip("\n").encode()).digest()
+    if digest in _too_slow:  # the same request often renders a text twice (check, then show)
+        raise MarkdownRefused(TOO_SLOW)
+    try:
+        with _cpu_time_limit(RENDER_CPU_SECONDS):
+            return _render(text, node_names)
+    except _OutOfTime:
+        _cleaners.cleaner = None  # it may have been stopped halfway: start the next afresh
+        _too_slow[digest] = True
+        while len(_too_slow) > 64:
+            del _too_slow[next(iter(_too_slow))]
+        raise MarkdownRefused(TOO_SLOW) from None
+    except RecursionError:
+        raise MarkdownRefused(
+            "Emphasis, links or lists are nested too deeply here to render; simplify them."
+        ) from None
+
+
+def _render(text, node_names):
     node_slugs: list[str] = []
     converter = markdown.Markdown(
         extensions=[

@@ -1,7 +1,9 @@
 import re
+import time
 
 from django.contrib import admin
-from django.http import HttpResponsePermanentRedirect
+from django.core.cache import cache
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,12 +13,13 @@ from django.views.decorators.vary import vary_on_headers
 from apps.articles.models import Article
 from apps.core.links import link_targets
 from apps.core.models import Reference, Status, Tier, markdown_problems
-from apps.core.rendering import render_markdown
+from apps.core.rendering import MarkdownRefused, render_markdown
 from apps.explorer.models import Edge, Node
 
 from .readability import readability
 
 SUGGESTION_LIMIT = 8
+PREVIEWS_PER_SECOND = 4
 # Longer than any key, node name or title word anyone types after [@ or [[; the rest is cut.
 QUERY_MAX_LENGTH = 80
 
@@ -27,9 +30,13 @@ def preview_context(text, tier=None, intermediate_markdown=None):
     `tier` (a Tier value, or None for a text with no tier) sets the aim of the readability
     line; see readability().
     """
-    rendered = render_markdown(text, link_targets().names())
-    found = Reference.objects.in_bulk(rendered.citation_keys, field_name="key")
     tier = Tier(tier) if tier in Tier.values else None
+    try:
+        rendered = render_markdown(text, link_targets().names())
+    except MarkdownRefused as refused:
+        where = f" (line {refused.line})" if refused.line > 1 else ""
+        return {"refused": refused.message + where, "tier": tier}
+    found = Reference.objects.in_bulk(rendered.citation_keys, field_name="key")
     return {
         "rendered": rendered,
         "problems": markdown_problems(text, rendered),
@@ -68,11 +75,32 @@ def markdown_preview(request):
     serves every Markdown field, including the inline tier texts, and finds the tier (and the
     Intermediate text an Academic text is compared with) in the same post.
     """
+    if preview_throttled(request.user):
+        return HttpResponse(
+            f"At most {PREVIEWS_PER_SECOND} previews a second: this one was skipped.",
+            status=429,
+            content_type="text/plain",
+        )
     field = request.POST.get("field", "")
     text = request.POST.get(field, "")
     tier = sibling_value(request.POST, field, "tier")
     intermediate = tier_text(request.POST, field, Tier.INTERMEDIATE)
     return render(request, "editors/preview.html", preview_context(text, tier, intermediate))
+
+
+def preview_throttled(user):
+    """Whether this editor has asked for more than PREVIEWS_PER_SECOND previews this second.
+
+    The page asks 400 ms after typing stops, so only a script (or a stuck key) meets the limit.
+    Counted in the cache, shared by every app server when there is Redis."""
+    key = f"preview-count:{user.pk}:{int(time.time())}"
+    if cache.add(key, 1, timeout=2):
+        return False
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired in between
+        return False
+    return count is not None and count > PREVIEWS_PER_SECOND
 
 
 def suggestion_options(kind, query):
