@@ -2,7 +2,7 @@
 
 import brotli
 from django.middleware.gzip import GZipMiddleware
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.text import compress_string
 
 from apps.core.readers import preferred_encoding, visitor
@@ -78,4 +78,21 @@ class CrossOriginIsolationMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         response.headers.setdefault("Cross-Origin-Embedder-Policy", "require-corp")
+        return response
+
+
+class PrivateForEditorsMiddleware:
+    """Anything a signed-in editor is sent is marked Cache-Control: private, whatever view made
+    it (an error page too), so no shared cache keeps a page that may show drafts or the
+    editor bar. (Reader pages and the admin already say so; this covers the rest.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        # visitor(): no session cookie, no editor, and the session is not read (which would
+        # add Vary: Cookie to every reader's page).
+        if visitor(request).is_authenticated:
+            patch_cache_control(response, private=True)
         return response

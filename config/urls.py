@@ -1,13 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from config.views import HealthView
+from config.views import HealthView, csp_report
 
 urlpatterns = [
     path("", include("apps.articles.urls")),
     path("explorer/", include("apps.explorer.urls")),
     path("admin/", admin.site.urls),
     path("healthz", HealthView.as_view(), name="healthz"),
+    path("csp-report/", csp_report, name="csp-report"),
 ]
 
 handler500 = "config.views.server_error"

@@ -1,5 +1,6 @@
 """The site's answers when something under it fails: the database outage page and /healthz."""
 
+import json
 import logging
 import sys
 import time
@@ -9,6 +10,8 @@ from django.http import HttpResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 from health_check.views import HealthCheckView
 
 # How long readers (and crawlers) are asked to wait before trying again. The site is back within
@@ -62,6 +65,53 @@ class WithoutTraceback(logging.Filter):
         record.exc_info = None
         record.exc_text = None
         return True
+
+
+CSP_REPORT_MAX_BYTES = 16 * 1024
+CSP_REPORTS_PER_MINUTE = 10
+csp_logger = logging.getLogger("exercise_signals.csp")
+_csp_window = {"started": 0.0, "logged": 0, "dropped": 0}
+
+
+@csrf_exempt
+@require_POST
+def csp_report(request):
+    """Where browsers report what the Content-Security-Policy blocked (its report-uri).
+
+    Each report is one log line, at most CSP_REPORTS_PER_MINUTE a minute per process (anyone
+    can post here; the rest are counted, and the count logged when the minute is over), and
+    a body over CSP_REPORT_MAX_BYTES is refused unread."""
+    try:
+        length = int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        length = 0
+    if length > CSP_REPORT_MAX_BYTES:
+        return HttpResponse("A report is at most 16 KB.", status=413, content_type="text/plain")
+    try:
+        report = json.loads(request.read(CSP_REPORT_MAX_BYTES) or b"null")
+    except ValueError:
+        return HttpResponse("Not a JSON report.", status=400, content_type="text/plain")
+    body = report.get("csp-report", report) if isinstance(report, dict) else None
+    if not isinstance(body, dict):
+        return HttpResponse("Not a CSP report.", status=400, content_type="text/plain")
+    now = time.monotonic()
+    if now - _csp_window["started"] >= 60:
+        if _csp_window["dropped"]:
+            csp_logger.warning(
+                "CSP: %d more reports in the last minute were not logged.", _csp_window["dropped"]
+            )
+        _csp_window.update(started=now, logged=0, dropped=0)
+    if _csp_window["logged"] >= CSP_REPORTS_PER_MINUTE:
+        _csp_window["dropped"] += 1
+    else:
+        _csp_window["logged"] += 1
+        csp_logger.warning(
+            "CSP blocked %s (%s) on %s",
+            str(body.get("blocked-uri", "?"))[:200],
+            str(body.get("violated-directive") or body.get("effective-directive", "?"))[:100],
+            str(body.get("document-uri", "?"))[:200],
+        )
+    return HttpResponse(status=204)
 
 
 class HealthView(HealthCheckView):

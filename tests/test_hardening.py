@@ -4,6 +4,7 @@ the HTTPS settings (cookies, HSTS, the proxy header) as production gets them."""
 import json
 import logging
 import os
+import re
 import stat
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from config import views as config_views
 from tests.conftest import make_article, make_graph
 from tests.test_editors import GOOD_PASSWORD, make_editor
 
@@ -262,3 +264,132 @@ def test_an_unreadable_content_file_is_named_with_its_line_and_nothing_changes(c
     )
     assert "nothing was changed" in str(error.value)
     assert snapshot() == before
+
+
+@pytest.mark.django_db
+def test_yaml_nested_thousands_deep_is_named_with_file_and_line(content_dir):
+    from django.core.management import CommandError, call_command
+
+    edges = content_dir / "explorer" / "edges.yaml"
+    edges.write_text(edges.read_text(encoding="utf-8") + "- from: " + "[" * 5_000 + "\n")
+    line = edges.read_text(encoding="utf-8").count("\n")
+
+    with pytest.raises(CommandError) as error:
+        call_command("load_content", content_dir=content_dir, stdout=StringIO())
+
+    expected = f"content/explorer/edges.yaml:{line}: invalid YAML: lists or mappings nested"
+    assert expected in str(error.value)
+
+
+# CSP violation reports -----------------------------------------------------------------------
+
+
+def csp_report(client, body, content_type="application/csp-report"):
+    return client.post("/csp-report/", body, content_type=content_type)
+
+
+VIOLATION = {
+    "csp-report": {
+        "document-uri": "https://signals.example.org/explorer/",
+        "violated-directive": "script-src-elem",
+        "blocked-uri": "https://evil.example/x.js",
+    }
+}
+
+
+def test_every_page_asks_browsers_to_report_what_its_policy_blocks(client, site):
+    assert "report-uri /csp-report/" in client.get("/")["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_a_csp_report_is_one_log_line(client, caplog):
+    caplog.set_level(logging.WARNING, logger="exercise_signals.csp")
+    config_views._csp_window.update(started=0.0, logged=0, dropped=0)
+
+    assert csp_report(client, json.dumps(VIOLATION)).status_code == 204
+
+    [record] = caplog.records
+    assert record.getMessage() == (
+        "CSP blocked https://evil.example/x.js (script-src-elem) on "
+        "https://signals.example.org/explorer/"
+    )
+
+
+@pytest.mark.django_db
+def test_csp_reports_are_rate_limited_and_bounded(client, caplog):
+    caplog.set_level(logging.WARNING, logger="exercise_signals.csp")
+    config_views._csp_window.update(started=0.0, logged=0, dropped=0)
+
+    for _ in range(50):
+        assert csp_report(client, json.dumps(VIOLATION)).status_code == 204
+    assert len(caplog.records) == config_views.CSP_REPORTS_PER_MINUTE
+
+    assert csp_report(client, "x" * (config_views.CSP_REPORT_MAX_BYTES + 1)).status_code == 413
+    assert csp_report(client, "not json").status_code == 400
+    assert csp_report(client, "[1, 2]").status_code == 400
+    assert client.get("/csp-report/").status_code == 405
+
+
+# What the HTTP Observatory scores, on each kind of page, served over HTTPS ----------------------
+
+
+@pytest.fixture
+def over_https(settings):
+    """The settings DJANGO_HTTPS=true gives (the redirect aside: requests here are HTTPS)."""
+    settings.SESSION_COOKIE_SECURE = True
+    settings.CSRF_COOKIE_SECURE = True
+    settings.SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+
+
+def test_every_kind_of_page_sends_what_the_observatory_scores(client, site, over_https):
+    pages = [
+        "/",
+        "/articles/fuel/academic/",
+        "/explorer/",
+        "/explorer/sensor-0/",
+        "/admin/login/",
+        "/no-such-page/",
+    ]
+    for url in pages:
+        response = client.get(url, secure=True)
+        assert response.status_code in (200, 404), url
+        csp = response["Content-Security-Policy"]
+        for directive in ("default-src 'self'", "object-src 'none'", "base-uri 'none'"):
+            assert directive in csp, (url, directive)
+        assert "frame-ancestors 'none'" in csp, url
+        assert "unsafe-inline" not in csp, url
+        assert "unsafe-eval" not in csp, url
+        hsts = response["Strict-Transport-Security"]
+        assert int(re.search(r"max-age=(\d+)", hsts).group(1)) >= 365 * 24 * 60 * 60, url
+        assert "includeSubDomains" in hsts, url
+        assert response["X-Content-Type-Options"] == "nosniff", url
+        assert response["X-Frame-Options"] == "DENY", url
+        assert response["Referrer-Policy"] == "same-origin", url
+        assert response["Cross-Origin-Resource-Policy"] == "same-origin", url
+        assert response["Cross-Origin-Opener-Policy"] == "same-origin", url
+        for name, cookie in response.cookies.items():
+            assert cookie["secure"], (url, name)
+            assert cookie["samesite"] in ("Lax", "Strict"), (url, name)
+            assert cookie["httponly"], (url, name)
+    assert client.get("/articles/fuel/academic/", secure=True).cookies["tier"]["secure"]
+
+
+@pytest.mark.django_db
+def test_every_page_a_signed_in_editor_sees_is_private(client):
+    from apps.core.models import Status
+
+    make_graph()
+    make_article("draft-piece", status=Status.DRAFT)
+    client.force_login(make_editor("alice"))
+    for url in [
+        "/",
+        "/articles/draft-piece/academic/",
+        "/explorer/",
+        "/explorer/sensor-0/",
+        "/no-such-page/",
+        "/admin/",
+    ]:
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        assert "private" in response.get("Cache-Control", ""), (url, response.get("Cache-Control"))

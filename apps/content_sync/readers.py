@@ -141,6 +141,13 @@ def _parse_yaml(text, path, line_offset=0):
             return _load_yaml(text, _FastLoader)
         except yaml.MarkedYAMLError:
             return _load_yaml(text, _Loader)
+    except RecursionError:
+        # Thousands of nested "[" or "{": name the line that opens the most of them.
+        lines = text.split("\n")
+        deepest = max(range(len(lines)), key=lambda i: lines[i].count("[") + lines[i].count("{"))
+        raise ContentError(
+            path, deepest + 1 + line_offset, "invalid YAML: lists or mappings nested too deeply"
+        ) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 + line_offset if mark else 1 + line_offset
