@@ -4,6 +4,7 @@ refused with a message that says why and names the limit."""
 
 import time
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -20,6 +21,7 @@ from apps.editors.views import PREVIEWS_PER_SECOND
 from tests.conftest import VALID_ARTICLE, make_article
 from tests.test_editors import change_url, editor_client, form_data, inline_index
 
+ROOT = Path(__file__).resolve().parent.parent
 CPU_SECONDS = 1.0
 WORST = {
     "8 KB of [": "[" * 8_000,
@@ -74,12 +76,21 @@ def test_the_length_limit_is_checked_before_any_rendering():
 
 
 def test_a_long_real_text_is_well_inside_the_limits():
-    section = "## A heading\n\n" + "A sentence citing a study [@smith2020] and [[ampk]]. " * 30
-    text = "\n\n".join([section] * 20)  # 20 headings, 600 sentences: a very long article
-    assert len(text) < MAX_MARKDOWN_CHARACTERS
+    """The longest shipped tier, three times over: what a very long article would be."""
+    tiers = [
+        part
+        for path in (ROOT / "content").rglob("*.md")
+        for part in path.read_text(encoding="utf-8").split("<!-- tier: ")[1:]
+    ]
+    longest = max(tiers, key=len).partition("-->")[2]
+    text = "\n\n".join([longest] * 3)[: MAX_MARKDOWN_CHARACTERS - 1]
+
     seconds, rendered = cpu_seconds(lambda: render_markdown(text))
-    assert seconds < CPU_SECONDS / 2
-    assert rendered.citation_keys == ["smith2020"]
+
+    assert rendered.word_count > 4_000
+    # Measured at about a quarter of the bound on this machine; CPU time still grows when
+    # the machine is busy, so the margin asked for here is looser.
+    assert seconds < 0.75 * CPU_SECONDS
 
 
 def test_nesting_a_few_levels_deep_is_fine():

@@ -72,8 +72,13 @@ RELABELLED_TABLES = {"django_content_type", "reversion_version"}
 def as_served_before(page):
     """A page as the older main would have served it. Since then reader pages are gzipped
     (issue 11), so they also vary on Accept-Encoding, and cached (issue 12), so they say how
-    long a shared cache may keep them; nothing else about them changed."""
+    long a shared cache may keep them, and their policy names where browsers report what it
+    blocks (issue 14); nothing else about them changed."""
     headers = dict(page["headers"])
+    if headers.get("Content-Security-Policy"):
+        directives = headers["Content-Security-Policy"].split("; ")
+        kept = [d for d in directives if d != "report-uri /csp-report/"]
+        headers["Content-Security-Policy"] = "; ".join(kept)
     if headers.get("Vary"):
         kept = [name for name in headers["Vary"].split(", ") if name != "Accept-Encoding"]
         headers["Vary"] = ", ".join(kept) or None

@@ -29,7 +29,7 @@ CITATION_KEY = re.compile(r"^[a-z0-9]+$")
 WORDS_PER_MINUTE = 200
 
 # Limits on one text, so that no text can stall the site (README, "For editors"). The longest
-# shipped tier is about 13,000 characters; rendering is bounded in CPU time as well, because
+# shipped tier is about 15,000 characters; rendering is bounded in CPU time as well, because
 # some short inputs (thousands of unclosed "[", say) make Python-Markdown quadratic.
 MAX_MARKDOWN_CHARACTERS = 40_000
 MAX_NESTING = 16  # lists inside lists, quotes inside quotes
