@@ -168,12 +168,18 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# A proxy we run is in front (it sets X-Forwarded-Proto and appends to X-Forwarded-For);
+# without one, those headers are only what the client says.
+TRUSTED_PROXY = env_bool("DJANGO_TRUSTED_PROXY")
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 # A lockout is for one username from one address together, so nobody can lock a named editor
 # out from elsewhere by failing on purpose (and, behind a proxy, lock out everyone).
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The address comes from X-Forwarded-For only when DJANGO_TRUSTED_PROXY says a proxy is in
+# front; see config/clients.py.
+AXES_CLIENT_IP_CALLABLE = "config.clients.client_address"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -254,7 +260,7 @@ if env_bool("DJANGO_HTTPS"):
     # X-Forwarded-Proto says whether the browser used HTTPS only when a proxy we run sets it;
     # a client talking to gunicorn directly could send it too. DJANGO_TRUSTED_PROXY=true says
     # a proxy is in front (and replaces the header).
-    if env_bool("DJANGO_TRUSTED_PROXY"):
+    if TRUSTED_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

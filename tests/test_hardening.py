@@ -12,6 +12,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
 
 from config import views as config_views
 from tests.conftest import make_article, make_graph
@@ -52,6 +53,47 @@ def test_a_forwarded_address_is_not_believed_without_a_trusted_proxy(client):
         client.post("/admin/login/", wrong, HTTP_X_FORWARDED_FOR=f"192.0.2.{attempt}")
     right = {"username": "alice", "password": GOOD_PASSWORD}
     assert client.post("/admin/login/", right).status_code == 429  # all from one address
+
+
+@pytest.mark.django_db
+@override_settings(TRUSTED_PROXY=True)
+def test_behind_a_trusted_proxy_each_client_is_counted_by_the_address_the_proxy_saw(client):
+    """Every request comes from the proxy; the address it appended tells the clients apart."""
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    make_editor("alice")
+    wrong = {"username": "alice", "password": "not-her-password"}
+    for _ in range(5):
+        client.post("/admin/login/", wrong, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
+    right = {"username": "alice", "password": GOOD_PASSWORD}
+    locked = client.post("/admin/login/", right, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
+    assert locked.status_code == 429
+
+    signed_in = client.post("/admin/login/", right, HTTP_X_FORWARDED_FOR="198.51.100.20", **proxy)
+    assert signed_in.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+@override_settings(TRUSTED_PROXY=True)
+def test_behind_a_trusted_proxy_addresses_the_client_wrote_itself_are_ignored(client):
+    """A client can put anything in X-Forwarded-For; the proxy appends the real address last."""
+    make_editor("alice")
+    wrong = {"username": "alice", "password": "not-her-password"}
+    for attempt in range(5):
+        client.post(
+            "/admin/login/",
+            wrong,
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{attempt}, 203.0.113.7",
+            REMOTE_ADDR="10.0.0.2",
+        )
+    right = {"username": "alice", "password": GOOD_PASSWORD}
+    response = client.post(
+        "/admin/login/",
+        right,
+        HTTP_X_FORWARDED_FOR="192.0.2.99, 203.0.113.7",
+        REMOTE_ADDR="10.0.0.2",
+    )
+    assert response.status_code == 429
 
 
 # Reader pages only read ----------------------------------------------------------------------
@@ -101,7 +143,8 @@ def https_settings(env):
     script = (
         "import json, config.settings as s; print(json.dumps({name: getattr(s, name, None) "
         "for name in ('SECURE_HSTS_SECONDS', 'SECURE_HSTS_INCLUDE_SUBDOMAINS', "
-        "'SECURE_HSTS_PRELOAD', 'SECURE_PROXY_SSL_HEADER', 'SESSION_COOKIE_SECURE')}))"
+        "'SECURE_HSTS_PRELOAD', 'SECURE_PROXY_SSL_HEADER', 'SESSION_COOKIE_SECURE', "
+        "'TRUSTED_PROXY')}))"
     )
     result = subprocess.run(
         [sys.executable, "-c", script],
@@ -125,8 +168,11 @@ def test_https_sends_hsts_for_a_year_with_subdomains_and_preload_only_when_asked
 
 
 def test_the_forwarded_https_header_is_trusted_only_behind_a_declared_proxy():
-    assert https_settings({"DJANGO_HTTPS": "true"})["SECURE_PROXY_SSL_HEADER"] is None
+    direct = https_settings({"DJANGO_HTTPS": "true"})
+    assert direct["SECURE_PROXY_SSL_HEADER"] is None
+    assert direct["TRUSTED_PROXY"] is False
     behind_proxy = https_settings({"DJANGO_HTTPS": "true", "DJANGO_TRUSTED_PROXY": "true"})
+    assert behind_proxy["TRUSTED_PROXY"] is True
     assert behind_proxy["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
 
 
