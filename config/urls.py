@@ -9,6 +9,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", HealthView.as_view(), name="healthz"),
     path("csp-report/", csp_report, name="csp-report"),
+    # sitemap.xml and robots.txt (config/sitemaps.py)
+    path("", include("config.sitemaps")),
 ]
 
 handler500 = "config.views.server_error"

@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 
 from apps.core.models import Editorial, EditorialQuerySet, MarkdownBody, Reference, Tier
+from apps.core.structured_data import LICENCE_URL, SITE_NAME, scholarly_article
 from apps.explorer.models import Node
 
 
@@ -80,6 +81,46 @@ class ArticleTier(MarkdownBody):
         self.reading_minutes = rendered.reading_minutes
         self.position = TIER_POSITIONS[Tier(self.tier)]
         return rendered
+
+    def structured_data(self, page_url, site_url, references):
+        """This tier as schema.org JSON-LD: the Academic tier is a ScholarlyArticle on a
+        MedicalWebPage, the others a MedicalWebPage; `references` are what it cites, as
+        (number, Reference). The content records when a page was last reviewed and no other
+        date, so that is also when it was last modified. No reviewer is recorded, so there is
+        no reviewedBy."""
+        article = self.article
+        page = {
+            "@type": "MedicalWebPage",
+            "url": page_url,
+            "name": f"{article.title} ({self.label})",
+            "description": article.summary,
+            "inLanguage": "en",
+            "educationalLevel": self.label,
+            "lastReviewed": article.last_reviewed.isoformat(),
+            "dateModified": article.last_reviewed.isoformat(),
+            "license": LICENCE_URL,
+            "isPartOf": {"@type": "WebSite", "name": SITE_NAME, "url": site_url},
+        }
+        cited = [scholarly_article(reference) for _number, reference in references]
+        if self.tier != Tier.ACADEMIC:
+            return {
+                "@context": "https://schema.org",
+                **page,
+                **({"citation": cited} if cited else {}),
+            }
+        return {
+            "@context": "https://schema.org",
+            "@type": "ScholarlyArticle",
+            "headline": article.title,
+            "description": article.summary,
+            "url": page_url,
+            "inLanguage": "en",
+            "dateModified": article.last_reviewed.isoformat(),
+            "license": LICENCE_URL,
+            "publisher": {"@type": "Organization", "name": SITE_NAME, "url": site_url},
+            "mainEntityOfPage": page,
+            "citation": cited,
+        }
 
     def set_node_links(self, slugs):
         wanted = set(Node.objects.filter(slug__in=slugs).values_list("pk", flat=True))

@@ -50,6 +50,11 @@ def article_tier(request, slug, tier):
             for citation in Citation.objects.filter(tier=current).select_related("reference")
         ],
     }
+    context["structured_data"] = current.structured_data(
+        request.build_absolute_uri(current.get_absolute_url()),
+        request.build_absolute_uri(reverse("articles:home")),
+        context["references"],
+    )
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "articles/article.html#tier-swap", context)
     else:

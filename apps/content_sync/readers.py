@@ -17,7 +17,7 @@ import yaml
 
 from apps.core.models import Status, Tier, normalise_reference, reference_problems
 from apps.core.rendering import MarkdownRefused, Rendered, find_line, render_markdown
-from apps.explorer.models import Effect, Evidence, Grade, Kind, Timing
+from apps.explorer.models import Effect, Evidence, Grade, Kind, Timing, identifier_problem
 
 REFERENCES_FILE = "references.toml"
 ARTICLES_DIR = "articles"
@@ -450,7 +450,7 @@ def _body_errors(text, rendered, first_line, shown, reference_keys, node_names):
 # The mechanism explorer's files: explorer/nodes/<slug>.md and explorer/edges.yaml.
 
 NODE_FIELDS = ("name", "kind")
-NODE_OPTIONAL = ("label", "aliases", "last_reviewed", *EDITORIAL_FIELDS)
+NODE_OPTIONAL = ("label", "aliases", "hgnc", "uniprot", "last_reviewed", *EDITORIAL_FIELDS)
 EDGE_REQUIRED = ("from", "to", "effect", "grade", "evidence", "mechanism", "references")
 EDGE_OPTIONAL = ("timing", "shown_with", "caveat", "brief")
 BRIEF_ID = re.compile(r"^E[1-9][0-9]?$")
@@ -466,6 +466,8 @@ class NodeSource:
     kind: str
     label: str = ""
     aliases: list[str] = field(default_factory=list)
+    hgnc: str = ""
+    uniprot: str = ""
     bodies: dict[str, str] = field(default_factory=dict)  # tier -> Markdown
     aliases_line: int = 1
     status: str = Status.PUBLISHED
@@ -560,6 +562,10 @@ def _read_node(path, shown, reference_keys, node_names):
     label = meta.get("label") or ""
     if not isinstance(label, str):
         errors.append(ContentError(shown, key_lines["label"], "label must be text"))
+    identifiers = {name: meta.get(name) or "" for name in ("hgnc", "uniprot")}
+    for name, value in identifiers.items():
+        if problem := identifier_problem(name, value):
+            errors.append(ContentError(shown, key_lines[name], problem))
     if errors:
         raise ContentErrors(errors)
     return NodeSource(
@@ -569,6 +575,7 @@ def _read_node(path, shown, reference_keys, node_names):
         kind=meta["kind"],
         label=label.strip(),
         aliases=[alias.strip() for alias in aliases],
+        **identifiers,
         bodies=bodies,
         aliases_line=key_lines.get("aliases", 1),
         status=meta.get("status", Status.PUBLISHED),

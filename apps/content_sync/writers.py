@@ -125,6 +125,8 @@ def node_text(node, bodies):
             "kind": node.kind,
             "label": node.label,
             "aliases": node.aliases,
+            "hgnc": node.hgnc,
+            "uniprot": node.uniprot,
             "status": node.status,
             "last_reviewed": node.last_reviewed,
             "next_review": node.next_review,

@@ -111,11 +111,14 @@ class PageCacheEntry:
 
     @classmethod
     def of(cls, request):
-        """The keys hold the content version, the address, whether htmx asked (and whether
-        for a history restore), and the compression the page is sent with. One query."""
+        """The keys hold the content version, the scheme and host, the address, whether htmx
+        asked (and whether for a history restore), and the compression the page is sent with.
+        One query."""
         version, changed_at = ContentVersion.current()
         parts = [
             str(version),
+            # Pages name their own absolute address (canonical, Open Graph, the sitemap).
+            f"{request.scheme}://{request.META.get('HTTP_HOST', '')}",
             request.get_full_path(),
             request.META.get("HTTP_HX_REQUEST", ""),
             request.META.get("HTTP_HX_HISTORY_RESTORE_REQUEST", ""),

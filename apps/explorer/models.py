@@ -1,4 +1,5 @@
 import functools
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -19,6 +20,7 @@ from apps.core.models import (
     Tier,
     json_list_contains,
 )
+from apps.core.structured_data import LICENCE_URL, SITE_NAME, scholarly_article
 
 from .graph import Graph, Layout
 
@@ -114,6 +116,37 @@ class NodeQuerySet(EditorialQuerySet):
         return found.annotate(starts=starts).order_by("starts", "name")
 
 
+HGNC_ID = re.compile(r"^HGNC:[1-9][0-9]*$")
+# UniProt's published pattern for an accession: six characters, or ten for newer ones.
+UNIPROT_ACCESSION = re.compile(
+    r"^([OPQ][0-9][A-Z0-9]{3}[0-9]|[A-NR-Z][0-9]([A-Z][A-Z0-9]{2}[0-9]){1,2})$"
+)
+
+
+def identifier_problem(name, value):
+    """What is wrong with a node's `hgnc` or `uniprot` value, in words, or None. Shared by the
+    admin and load_content, so nothing one accepts stops the other."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # a bare number in YAML: say what it should look like
+    if not isinstance(value, str):
+        return f"{name} must be text"
+    if name == "hgnc" and value and not HGNC_ID.match(value):
+        return f"hgnc “{value}” must look like HGNC:9237 (HGNC: and the number, no spaces)"
+    if name == "uniprot" and value and not UNIPROT_ACCESSION.match(value):
+        return f"uniprot “{value}” is not a UniProt accession such as Q9UBK2 (capital letters)"
+    return None
+
+
+def validate_hgnc_id(value):
+    if problem := identifier_problem("hgnc", value):
+        raise ValidationError(problem[0].upper() + problem[1:] + ".")
+
+
+def validate_uniprot_accession(value):
+    if problem := identifier_problem("uniprot", value):
+        raise ValidationError(problem[0].upper() + problem[1:] + ".")
+
+
 @functools.lru_cache(maxsize=4096)
 def node_url(slug):
     """A node's page. An explorer page links to every node, often more than once, and reverse()
@@ -123,6 +156,16 @@ def node_url(slug):
 
 class NodeWords:
     """How a node is named and linked: the same for the model and the map's record of it."""
+
+    @property
+    def hgnc_url(self):
+        if self.hgnc:
+            return f"https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/{self.hgnc}"
+        return ""
+
+    @property
+    def uniprot_url(self):
+        return f"https://www.uniprot.org/uniprotkb/{self.uniprot}/entry" if self.uniprot else ""
 
     def __str__(self):
         return self.name
@@ -201,11 +244,52 @@ class Node(NodeWords, Editorial):
     aliases = models.JSONField(
         default=list, blank=True, help_text='Other names readers may search for, e.g. ["PGC-1a"].'
     )
+    # Only for a node that is one human gene and its protein: the node page links out to them.
+    hgnc = models.CharField(
+        "HGNC ID",
+        max_length=16,
+        blank=True,
+        validators=[validate_hgnc_id],
+        help_text="The gene's HGNC ID, such as HGNC:9237. Leave empty unless the node is one gene.",
+    )
+    uniprot = models.CharField(
+        "UniProt accession",
+        max_length=10,
+        blank=True,
+        validators=[validate_uniprot_accession],
+        help_text="The human protein's UniProt accession, such as Q9UBK2. Leave empty unless the "
+        "node is one protein.",
+    )
 
     objects = NodeQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+
+    def structured_data(self, page_url, site_url, panel):
+        """The node's page as schema.org JSON-LD: a MedicalWebPage about the node, citing what
+        its panel cites; a gene or protein names its HGNC and UniProt records."""
+        about = {"@type": "Thing", "name": self.name, "description": self.get_kind_display()}
+        if self.aliases:
+            about["alternateName"] = list(self.aliases)
+        same_as = [url for url in (self.hgnc_url, self.uniprot_url) if url]
+        if same_as:
+            about["sameAs"] = same_as
+        data = {
+            "@context": "https://schema.org",
+            "@type": "MedicalWebPage",
+            "url": page_url,
+            "name": f"{self.name} · Mechanism explorer",
+            "inLanguage": "en",
+            "about": about,
+            "license": LICENCE_URL,
+            "isPartOf": {"@type": "WebSite", "name": SITE_NAME, "url": site_url},
+        }
+        if self.last_reviewed:
+            data["lastReviewed"] = data["dateModified"] = self.last_reviewed.isoformat()
+        if panel.references:
+            data["citation"] = [scholarly_article(reference) for _n, reference in panel.references]
+        return data
 
     def panel(self, graph, tier, user):
         """Everything the node's panel shows at one tier, in a fixed number of queries.

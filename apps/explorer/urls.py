@@ -7,6 +7,10 @@ from . import views
 app_name = "explorer"
 urlpatterns = [
     path("", views.explorer, name="explorer"),
+    # The map as open data (README.md, "Open data").
+    path("graph.json", views.graph_json, name="graph-json"),
+    path("nodes.csv", views.nodes_csv, name="nodes-csv"),
+    path("arrows.csv", views.arrows_csv, name="arrows-csv"),
     path("paths/", views.paths, name="paths"),
     path("compare/", views.compare, name="compare"),
     path("walks/", views.walks, name="walks"),

@@ -1,7 +1,7 @@
 import functools
 
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
@@ -9,9 +9,11 @@ from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.views.decorators.vary import vary_on_headers
 
-from apps.core.models import Tier
+from apps.core.models import ContentVersion, Tier
 from apps.core.readers import editor_context, reader_page, remember_tier, remembered_tier, visitor
+from apps.core.structured_data import LICENCE_URL
 
+from . import opendata
 from .forms import PathForm
 from .graph import COLUMNS
 from .models import DiagramLayout, Edge, EdgeReference, Kind, Node, NodeText, Timing, Walk
@@ -211,9 +213,16 @@ def node(request, slug, tier=None):
     context = filtered_map(request, graph, selected)
     chosen_tier = tier or remembered_tier(request)
     modality = context["modality"] and context["modality"].slug
+    panel = node.panel(context["shown"], chosen_tier, visitor(request))
     context.update(
         selected=selected,
-        panel=node.panel(context["shown"], chosen_tier, visitor(request)),
+        node=node,
+        panel=panel,
+        structured_data=node.structured_data(
+            request.build_absolute_uri(request.path),
+            request.build_absolute_uri("/"),  # the home page, which belongs to the articles
+            panel,
+        ),
         **editor_context(request, node, reverse("admin:explorer_node_change", args=[node.pk])),
         tier_tabs=tier_tabs(
             chosen_tier,
@@ -414,3 +423,38 @@ def walk(request, slug, number=1, tier=None):
     if tier is not None:
         remember_tier(response, tier)
     return response
+
+
+def open_data(response, filename):
+    """Headers every open-data file carries: its licence as a link, a file name for saving it,
+    and leave for any site to read it (it is public and holds nothing per reader)."""
+    response["Link"] = f'<{LICENCE_URL}>; rel="license"'
+    response["Content-Disposition"] = f'inline; filename="exercise-signals-{filename}"'
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cross-Origin-Resource-Policy"] = "cross-origin"
+    return response
+
+
+@reader_page
+def graph_json(request):
+    """The published map as JSON, with its licence (README.md, "Open data")."""
+    _version, changed_at = ContentVersion.current()
+    document = opendata.graph_document(
+        request.build_absolute_uri,
+        request.build_absolute_uri(reverse("explorer:explorer")),
+        changed_at,
+    )
+    response = JsonResponse(document, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    return open_data(response, "graph.json")
+
+
+@reader_page
+def nodes_csv(request):
+    text = opendata.nodes_csv(request.build_absolute_uri)
+    return open_data(HttpResponse(text, content_type="text/csv; charset=utf-8"), "nodes.csv")
+
+
+@reader_page
+def arrows_csv(request):
+    text = opendata.arrows_csv()
+    return open_data(HttpResponse(text, content_type="text/csv; charset=utf-8"), "arrows.csv")

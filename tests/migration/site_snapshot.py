@@ -57,11 +57,18 @@ def reader_urls():
 
 # A CSRF token differs on every request, so it is left out of what is compared.
 CSRF_TOKEN = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*')
+# What every page's <head> has said about itself since issue 15 (its canonical address, Open
+# Graph, schema.org JSON-LD) is left out too, so pages compare with those from before it.
+PAGE_META = re.compile(
+    rb'  \n  <link rel="canonical" href="[^"]*">\n'
+    rb'(?:  <meta property="og:[a-z_]+" content="[^"]*">\n)+'
+    rb'  (?:<script type="application/ld\+json">[^\n]*</script>)?\n'
+)
 
 
 def served(client, url, **headers):
     response = client.get(url, headers=headers)
-    body = CSRF_TOKEN.sub(rb"\1", response.content)
+    body = PAGE_META.sub(b"", CSRF_TOKEN.sub(rb"\1", response.content))
     return {
         "status": response.status_code,
         "headers": {name: response.headers.get(name) for name in HEADERS},

@@ -51,7 +51,8 @@ class NodeForm(forms.ModelForm):
     class Meta:
         model = Node
         fields = [
-            "name", "slug", "kind", "label", "aliases", "status", "last_reviewed", "next_review",
+            "name", "slug", "kind", "label", "aliases", "hgnc", "uniprot", "status",
+            "last_reviewed", "next_review",
         ]  # fmt: skip
 
     def clean(self):
@@ -84,6 +85,10 @@ class NodeAdmin(WholeTitleMixin, PageAdmin):
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "label", "aliases"]}),
+        (
+            "Gene and protein (only for a node that is one human gene)",
+            {"fields": ["hgnc", "uniprot"]},
+        ),
         ("Publishing and review", {"fields": ["status", "last_reviewed", "next_review"]}),
     ]
     inlines = [NodeTextInline, OutgoingArrowInline, IncomingArrowInline]

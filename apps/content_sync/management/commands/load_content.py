@@ -30,7 +30,9 @@ from apps.explorer.models import (
 
 ARTICLE_FIELDS = ("title", "summary", "status", "last_reviewed", "next_review")
 TIER_FIELDS = ("body_markdown", "body_html", "toc_html", "reading_minutes", "position")
-NODE_FIELDS = ("name", "kind", "label", "aliases", "status", "last_reviewed", "next_review")
+NODE_FIELDS = (
+    "name", "kind", "label", "aliases", "hgnc", "uniprot", "status", "last_reviewed", "next_review",
+)  # fmt: skip
 WALK_FIELDS = ("title", "summary", "status", "last_reviewed", "next_review")
 KINDS = ("references", "nodes", "node texts", "edges", "articles", "tiers", "walks")
 
