@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Full-text search and trigram similarity when the database is PostgreSQL (apps.search).
+    "django.contrib.postgres",
     "django_htmx",
     "reversion",
     "axes",
@@ -55,6 +57,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.explorer",
     "apps.articles",
+    "apps.search",
     "apps.content_sync",
     "apps.editors",
 ]
