@@ -9,6 +9,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.urls import reverse
+from reversion.models import Version
 
 from apps.core.models import Status
 from apps.search import signals
@@ -269,6 +271,43 @@ def test_admin_save_updates_the_index(client):
     assert editor.post(delete_url, {"post": "yes"}).status_code == 302
     assert urls(client, "lactate") == []
     assert not SearchEntry.objects.filter(group=f"article:{article.pk}").exists()
+
+
+def test_a_restore_in_the_admin_updates_the_index(client):
+    article = make_article("fuel-sensing", bodies={"academic": "Muscle burns sugar quickly."})
+    editor = editor_client()
+    url = change_url(article)
+    data = form_data(editor.get(url), "article_form")
+    index = inline_index(data, "tiers", "tier", "academic")
+    data[f"tiers-{index}-body_markdown"] = "Muscle burns fat slowly."
+    assert editor.post(url, data).status_code == 302
+    assert urls(client, "sugar") == []
+    data = form_data(editor.get(url), "article_form")
+    data[f"tiers-{index}-body_markdown"] = "Muscle burns ketones."
+    assert editor.post(url, data).status_code == 302
+
+    first = Version.objects.get_for_object(article).last()
+    revision_url = reverse("admin:articles_article_revision", args=[article.pk, first.pk])
+    restore = form_data(editor.get(revision_url), "restore_form")
+    assert editor.post(revision_url, restore).status_code == 302
+
+    assert urls(client, "fat slowly") == ["/articles/fuel-sensing/academic/"]
+    assert urls(client, "ketones") == []
+
+
+def test_publishing_a_node_shows_it_and_its_arrows_to_readers(client):
+    public = make_node("public-node", name="Public node")
+    hidden = make_node("hidden-node", name="Hidden node")
+    hidden.status = Status.DRAFT
+    hidden.save()
+    make_edge(public, hidden, mechanism="Sweat carries the signal.")
+    assert urls(client, "sweat") == []
+
+    hidden.status = Status.PUBLISHED
+    hidden.save()
+
+    assert [url.split("#")[0] for url in urls(client, "sweat")] == ["/explorer/public-node/"]
+    assert urls(client, "hidden node")[0] == "/explorer/hidden-node/"
 
 
 def test_the_index_changes_in_the_same_transaction_as_the_content():

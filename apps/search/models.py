@@ -278,11 +278,14 @@ def search(query, user):
         found = postgres_matches(terms, user)
     else:
         found = sqlite_matches(terms, user)
-    hits = [hit(row, terms) for row in found]
     order = {kind: position for position, kind in enumerate(KIND_ORDER)}
-    hits.sort(key=lambda h: (not h.title_match, order[h.entry.kind] if h.title_match else 0))
-    results.more = len(hits) > SHOWN
-    results.hits = hits[:SHOWN]
+    # Titles and names first (by kind), then the rest as the engine ranked them (sort is stable).
+    ranked = sorted(
+        ((title_matches(row, terms), row) for row in found),
+        key=lambda pair: (not pair[0], order[pair[1].kind] if pair[0] else 0),
+    )
+    results.more = len(ranked) > SHOWN
+    results.hits = [hit(row, terms, title_match) for title_match, row in ranked[:SHOWN]]
     link_references(results.hits, user)
     return results
 
@@ -360,22 +363,23 @@ def names_match(row, terms):
     )
 
 
-def hit(row, terms):
-    """A found row with its title and a stretch of its text, the matching words marked."""
-    own_words = set(f"{row.title_terms} {row.text_terms}".split())
-    # The words of this row that a slip of one letter stands for, so they are marked too.
-    marks = terms + [
-        word
-        for term in terms
-        if len(term) >= SHORTEST_TYPO and not any(word.startswith(term) for word in own_words)
-        for word in own_words
-        if one_edit_apart(term, word)
-    ]
-    title_words = set(row.title_terms.split())
-    title_match = bool(title_words) and all(
+def title_matches(row, terms):
+    """Whether every term starts a word of the row's title or names, or is a slip for one."""
+    title_words = row.title_terms.split()
+    return bool(title_words) and all(
         any(word.startswith(term) or one_edit_apart(term, word) for word in title_words)
         for term in terms
     )
+
+
+def hit(row, terms, title_match):
+    """A found row with its title and a stretch of its text, the matching words marked."""
+    words = f" {row.title_terms} {row.text_terms}"
+    marks = list(terms)
+    for term in terms:
+        if len(term) >= SHORTEST_TYPO and f" {term}" not in words:
+            # Found by a slip of one letter: mark the words of this row it stands for.
+            marks += [word for word in set(words.split()) if one_edit_apart(term, word)]
     return Hit(
         entry=row,
         title=marked(row.title, marks, whole=True),
@@ -395,24 +399,30 @@ def link_references(hits, user):
     articles = Article.objects.visible_to(user)
     nodes = Node.objects.visible_to(user)
     places = {}
-    for citation in (
+    cited_in_articles = (
         Citation.objects.filter(reference__in=wanted, tier__article__in=articles)
-        .select_related("tier__article", "reference")
         .order_by("tier__article__title", "tier__position")
-    ):
-        url = reverse(
-            "articles:article-tier", args=[citation.tier.article.slug, citation.tier.tier]
+        .values_list("reference_id", "reference__key", "tier__article__slug", "tier__tier")
+    )
+    for pk, key, slug, tier in cited_in_articles:
+        url = reverse("articles:article-tier", args=[slug, tier])
+        places.setdefault(pk, f"{url}#ref-{key}")
+    cited_in_nodes = (
+        NodeCitation.objects.filter(reference__in=wanted, text__node__in=nodes)
+        .order_by("text__node__name", "text__tier")
+        .values_list("reference_id", "reference__key", "text__node__slug", "text__tier")
+    )
+    for pk, key, slug, tier in cited_in_nodes:
+        url = reverse("explorer:node-tier", args=[slug, tier])
+        places.setdefault(pk, f"{url}#ref-{key}")
+    cited_by_arrows = (
+        EdgeReference.objects.filter(
+            reference__in=wanted, edge__source__in=nodes, edge__target__in=nodes
         )
-        places.setdefault(citation.reference_id, f"{url}#ref-{citation.reference.key}")
-    for citation in NodeCitation.objects.filter(
-        reference__in=wanted, text__node__in=nodes
-    ).select_related("text__node", "reference"):
-        url = reverse("explorer:node-tier", args=[citation.text.node.slug, citation.text.tier])
-        places.setdefault(citation.reference_id, f"{url}#ref-{citation.reference.key}")
-    for use in EdgeReference.objects.filter(
-        reference__in=wanted, edge__source__in=nodes, edge__target__in=nodes
-    ).select_related("edge__source", "reference"):
-        url = node_url(use.edge.source.slug)
-        places.setdefault(use.reference_id, f"{url}#ref-{use.reference.key}")
+        .order_by("edge__position")
+        .values_list("reference_id", "reference__key", "edge__source__slug")
+    )
+    for pk, key, slug in cited_by_arrows:
+        places.setdefault(pk, f"{node_url(slug)}#ref-{key}")
     for pk, found in wanted.items():
         found.url = places.get(pk, found.url)  # cited nowhere a reader can see: its DOI

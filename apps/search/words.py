@@ -9,6 +9,7 @@ found by "anti inflammatory", "antiinflammatory" and "anti-inflammatory" alike; 
 only the joined form, which the index holds whichever way the text wrote it.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -25,6 +26,7 @@ WORD = re.compile(r"[^\W_]+")
 HYPHENS = {"-", "\u2010", "\u2011", "\u2012", "\u2013", "/"}  # hyphens and dashes, and a slash
 
 
+@functools.lru_cache(maxsize=65536)  # a text repeats its words; folding each costs
 def fold(word):
     """One word as the index spells it: lower case, no accents, Greek letters named."""
     word = unicodedata.normalize("NFKC", word).casefold()
@@ -38,14 +40,7 @@ def fold(word):
 def words(text):
     """(folded word, start, end, separator before it) for each word of `text`, with the
     character positions in `text` itself, so a match can be marked in the original."""
-    found = []
-    previous_end = 0
-    for match in WORD.finditer(text):
-        folded = fold(match.group())
-        if folded:
-            found.append((folded, match.start(), match.end(), text[previous_end : match.start()]))
-        previous_end = match.end()
-    return found
+    return list(iter_words(text))
 
 
 def joins(before, separator, after):
@@ -112,15 +107,41 @@ SNIPPET_BEFORE = 60
 SNIPPET_LENGTH = 220
 
 
+def iter_words(text):
+    """words(), one at a time."""
+    previous_end = 0
+    for match in WORD.finditer(text):
+        folded = fold(match.group())
+        if folded:
+            yield (folded, match.start(), match.end(), text[previous_end : match.start()])
+        previous_end = match.end()
+
+
 def marked(text, terms, whole=False):
     """`text` (or, unless `whole`, a stretch of it around the first match) as a list of
     (piece, is_match) pairs, every word that a query term starts marked. The pieces are plain
     text: the template escapes them, so nothing in a title or text can become markup."""
-    found = words(text)
+    found = []
+    source = iter_words(text)
+
+    def read_up_to(index):
+        """Whether word `index` exists, reading words only as far as needed (a long text's
+        snippet is usually near its start)."""
+        while len(found) <= index:
+            word = next(source, None)
+            if word is None:
+                return False
+            found.append(word)
+        return True
+
     spans = []
-    for index in range(len(found)):
+    index = 0
+    while read_up_to(index):
+        if spans and not whole and found[index][1] > spans[0][0] + SNIPPET_LENGTH:
+            break  # past the stretch shown
         joined = ""
-        for end in range(index, min(index + 4, len(found))):
+        end = index
+        while end < index + 4 and read_up_to(end):
             if end > index and not joins(found[end - 1][0], found[end][3], found[end][0]):
                 break
             joined += found[end][0]
@@ -130,6 +151,8 @@ def marked(text, terms, whole=False):
                 break
             if not any(term.startswith(joined) for term in terms):
                 break
+            end += 1
+        index += 1
     if whole:
         start, stop = 0, len(text)
     else:
