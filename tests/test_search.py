@@ -395,6 +395,7 @@ def test_a_search_reads_a_fixed_number_of_queries(client, django_assert_max_num_
         "((((",
         "^-+",
         "\u200b",
+        "\x00",
         "x" * 10_000,
         "cortisol " + "ü" * 10_000,
     ],

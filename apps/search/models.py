@@ -17,7 +17,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
     TrigramWordSimilarity,
 )
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.urls import reverse
 from django.utils.html import strip_tags
 
@@ -215,6 +215,7 @@ def all_entries():
         yield from reference_entries(reference)
 
 
+@transaction.atomic  # (a savepoint when the change that calls it has its own transaction)
 def written(entries, replacing):
     """Replace the rows `replacing` selects with `entries`, in the caller's transaction."""
     replacing.delete()
