@@ -354,6 +354,15 @@ def test_load_content_updates_the_index_once(client, content_dir, monkeypatch):
     assert calls == ["rebuild"]
 
 
+def test_migrate_builds_a_missing_index_for_content_loaded_before_search(client):
+    make_node("cortisol", name="Cortisol", kind="hormone")
+    SearchEntry.objects.all().delete()
+
+    call_command("migrate", verbosity=0)
+
+    assert urls(client, "cortisol")[0] == "/explorer/cortisol/"
+
+
 # A fixed number of queries -----------------------------------------------------------------------
 
 
