@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",  # sitemap.xml (config/sitemaps.py)
+    # Full-text search and trigram similarity when the database is PostgreSQL (apps.search).
+    "django.contrib.postgres",
     "django_htmx",
     "reversion",
     "axes",
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.explorer",
     "apps.articles",
+    "apps.search",
     "apps.content_sync",
     "apps.editors",
 ]

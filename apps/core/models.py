@@ -13,6 +13,7 @@ from urllib.parse import quote_plus, unquote
 import reversion
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connection, models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from .links import link_targets
@@ -417,6 +418,18 @@ class ContentVersion(models.Model):
             _gathered_changes.reset(token)
         if changes:
             cls.bump()
+            changed_in_bulk.send(sender=cls)
+
+
+# Sent as a ContentVersion.bumped_once() block that changed content ends, inside its
+# transaction: what is worked out from content row by row (the search index) skips the rows
+# while gathering_changes() and works everything out once here instead.
+changed_in_bulk = Signal()
+
+
+def gathering_changes():
+    """Whether a ContentVersion.bumped_once() block is running."""
+    return _gathered_changes.get() is not None
 
 
 # While ContentVersion.bumped_once() runs: the list the changes in its block are noted in.
