@@ -173,14 +173,15 @@ def test_citation_markers_are_at_least_24_px_square_without_raising_the_line(pag
                                                   box.top + box.height / 2 + 11);
             return link.contains(hit); }"""
     )
-    # The paragraphs are as tall as they would be without the bigger targets.
+    # The paragraphs are as tall as they would be without the taller targets: the padding
+    # above and below a marker does not raise its line.
     heights = page.evaluate(
         """() => {
             const paragraphs = Array.from(document.querySelectorAll('.prose p'))
                 .filter(p => p.querySelector('sup.citation'));
             const before = paragraphs.map(p => p.getBoundingClientRect().height);
             document.querySelectorAll('.prose sup.citation a').forEach(link => {
-                link.style.padding = '0'; link.style.margin = '0'; });
+                link.style.paddingTop = '0'; link.style.paddingBottom = '0'; });
             return [before, paragraphs.map(p => p.getBoundingClientRect().height)];
         }"""
     )

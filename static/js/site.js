@@ -283,6 +283,7 @@
   "use strict";
 
   let pending = null; // the anchors to look for after the swap, most specific first
+  let pendingLink = null; // the tab or link whose swap that is (a node card may swap meanwhile)
 
   function sectionBeingRead(region) {
     const prose = region.querySelector(".prose");
@@ -313,17 +314,20 @@
     if (!region) return;
     if (link.getAttribute("role") === "tab") {
       pending = sectionBeingRead(region);
+      pendingLink = link;
     } else if (link.classList.contains("tier-link")) {
       pending = [];
+      pendingLink = link;
     }
   });
 
-  document.addEventListener("htmx:afterSettle", function () {
-    if (pending === null) return;
+  document.addEventListener("htmx:afterSettle", function (event) {
+    const config = event.detail.requestConfig;
+    if (pending === null || !config || config.elt !== pendingLink) return;
     const region = document.getElementById("tier-region");
     const prose = region && region.querySelector(".prose");
     const anchors = pending;
-    pending = null;
+    pending = pendingLink = null;
     if (!prose) return;
     const heading = anchors
       .map(function (id) { return document.getElementById(id); })
