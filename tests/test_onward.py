@@ -183,12 +183,22 @@ def test_the_htmx_swap_carries_the_end_of_the_tier(client):
 def test_fundamentals_says_where_its_sources_are(client):
     make_article("layered")
     onward = onward_section(client.get(tier_url("layered", "fundamentals")).content.decode())
-    assert "research behind it is listed" in onward
+    assert "studies behind it" in onward
     assert 'href="/articles/layered/intermediate/#references-heading"' in onward
     assert 'href="/articles/layered/academic/#references-heading"' in onward
     for tier in ("intermediate", "academic"):
         html = client.get(tier_url("layered", tier)).content.decode()
-        assert "research behind it is listed" not in html
+        assert "studies behind it" not in html
+
+
+def test_a_fundamentals_tier_with_a_few_citations_says_where_the_rest_are(client):
+    make_reference("alpha2020")
+    make_article("cites-a-little", bodies={"fundamentals": "A plain claim [@alpha2020].\n"})
+    html = client.get(tier_url("cites-a-little", "fundamentals")).content.decode()
+    onward = onward_section(html)
+    assert "cites only a few of its sources, listed below" in onward
+    assert "leaves out the numbered sources" not in onward
+    assert 'href="/articles/cites-a-little/academic/#references-heading"' in onward
 
 
 def test_see_this_on_the_map_lists_the_tiers_own_published_nodes(client):

@@ -23,6 +23,8 @@ READER_PATHS = [
     "/explorer/ampk/academic/",
     "/explorer/?highlight=ampk,glut4-translocation,pgc-1a",
     "/explorer/walks/",
+    "/explorer/walks/hiit-insulin-sensitivity/",
+    "/explorer/walks/lifting-builds-muscle/2/academic/",
     "/explorer/compare/",
     "/explorer/paths/?from=hiit&to=insulin-sensitivity",
 ]  # fmt: skip
