@@ -365,3 +365,24 @@ HORMONES_SHARED = {
 def test_the_three_tiers_share_anchors_where_they_cover_the_same_ground(name, shared):
     anchors = anchors_by_tier(ARTICLES / name)
     assert set.intersection(*anchors.values()) == shared
+
+
+def test_the_migration_gives_stored_markers_their_ids_and_counts():
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("apps.articles.migrations.0005_citation_uses")
+    make_reference("alpha2020")
+    article = make_article(bodies={"academic": "A [@alpha2020]. B [@alpha2020].\n"})
+    tier = article.tiers.get(tier="academic")
+    rendered = tier.body_html
+    before_ids = re.sub(r' id="cite-[a-z0-9]+-\d+"', "", rendered)  # as older code stored it
+    ArticleTier.objects.filter(pk=tier.pk).update(body_html=before_ids)
+    Citation.objects.filter(tier=tier).update(uses=1)
+
+    migration.give_markers_ids(apps, None)
+
+    tier.refresh_from_db()
+    assert tier.body_html == rendered
+    assert Citation.objects.get(tier=tier).uses == 2
