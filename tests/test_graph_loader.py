@@ -38,7 +38,7 @@ def test_graph_is_loaded_with_texts_edges_and_references(content_dir):
     ampk = Node.objects.get(slug="ampk")
     assert (ampk.name, ampk.kind, ampk.aliases) == ("AMPK", "signal", ["PRKAA1"])
     academic = ampk.texts.get(tier="academic")
-    assert '<a href="#ref-beta2021">1</a>' in academic.body_html
+    assert '<a href="#ref-beta2021" id="cite-beta2021-1">1</a>' in academic.body_html
     assert '<a class="node-link" href="/explorer/hiit/">HIIT</a>' in academic.body_html
 
     first = Edge.objects.get(source__slug="hiit", target__slug="ampk")

@@ -39,7 +39,7 @@ def test_first_load_creates_everything(content_dir):
         ("alpha2020", 1),
         ("beta2021", 2),
     ]
-    assert '<a href="#ref-beta2021">2</a>' in intermediate.body_html
+    assert '<a href="#ref-beta2021" id="cite-beta2021-1">2</a>' in intermediate.body_html
 
 
 def test_second_load_changes_nothing(content_dir):

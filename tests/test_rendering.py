@@ -139,12 +139,15 @@ def test_citations_are_numbered_in_reading_order():
         "- listed first [@bravo2001]\n\nThen [@alpha2000; @bravo2001] and [@charlie2002].\n"
     )
     assert rendered.citation_keys == ["bravo2001", "alpha2000", "charlie2002"]
-    assert '<sup class="citation">[<a href="#ref-bravo2001">1</a>]</sup>' in rendered.html
     assert (
-        '<sup class="citation">[<a href="#ref-alpha2000">2</a>, <a href="#ref-bravo2001">1</a>]'
+        '<sup class="citation">[<a href="#ref-bravo2001" id="cite-bravo2001-1">1</a>]</sup>'
         in rendered.html
     )
-    assert '<a href="#ref-charlie2002">3</a>' in rendered.html
+    assert (
+        '<sup class="citation">[<a href="#ref-alpha2000" id="cite-alpha2000-1">2</a>, '
+        '<a href="#ref-bravo2001" id="cite-bravo2001-2">1</a>]'
+    ) in rendered.html
+    assert '<a href="#ref-charlie2002" id="cite-charlie2002-1">3</a>' in rendered.html
 
 
 def test_citation_syntax_inside_code_is_left_alone():

@@ -17,6 +17,17 @@ class ArticleQuerySet(EditorialQuerySet):
         """The articles `user` may read that link to `node` with [[slug]]."""
         return self.visible_to(user).filter(tiers__linked_nodes=node).distinct()
 
+    def sharing_nodes_with(self, article, nodes):
+        """The other articles in this set that link to any of `nodes` (say, the nodes
+        `article` links to), with `shared`, how many of them each links to; most shared first.
+        One query."""
+        return (
+            self.exclude(pk=article.pk)
+            .filter(tiers__linked_nodes__in=nodes)
+            .annotate(shared=models.Count("tiers__linked_nodes", distinct=True))
+            .order_by("-shared", "title")
+        )
+
 
 # A version of an article holds its three tiers, so restoring it restores the whole article.
 @reversion.register(follow=["tiers"])
@@ -132,6 +143,8 @@ class Citation(models.Model):
     tier = models.ForeignKey(ArticleTier, on_delete=models.CASCADE, related_name="citations")
     reference = models.ForeignKey(Reference, on_delete=models.PROTECT, related_name="citations")
     number = models.PositiveSmallIntegerField()
+    # How many markers in the text cite it: the reference list links back to each of them.
+    uses = models.PositiveSmallIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["tier", "number"]
@@ -142,3 +155,8 @@ class Citation(models.Model):
 
     def __str__(self):
         return f"{self.tier}: [{self.number}] {self.reference.key}"
+
+    @property
+    def backlinks(self):
+        """(n, id) for each marker citing this reference: the ids number_citations gives."""
+        return [(n, f"cite-{self.reference.key}-{n}") for n in range(1, self.uses + 1)]

@@ -5,8 +5,11 @@ from django.views.decorators.vary import vary_on_cookie, vary_on_headers
 
 from apps.core.models import Tier
 from apps.core.readers import editor_context, reader_page, remember_tier, remembered_tier, visitor
+from apps.explorer.models import Node
 
 from .models import Article, Citation
+
+RELATED_ARTICLES = 5  # at most, under each tier
 
 
 @reader_page
@@ -24,6 +27,36 @@ def article(request, slug):
     """An article's own URL opens at the tier the reader last chose."""
     get_object_or_404(Article.objects.visible_to(visitor(request)).only("pk"), slug=slug)
     return redirect("articles:article-tier", slug=slug, tier=remembered_tier(request))
+
+
+def with_backlinks(citation):
+    """The cited reference, carrying the links back to each of its markers in the text."""
+    citation.reference.backlinks = citation.backlinks
+    return citation.reference
+
+
+def onward(request, article, tiers, current):
+    """What the end of a tier offers: the next depth (the Academic tier offers the plain one
+    again, so no tier is a dead end), the map's nodes its text links to, and the articles that
+    share the most nodes with this one. Two queries."""
+    position = tiers.index(current)
+    nodes = Node.objects.visible_to(visitor(request))
+    on_map = list(nodes.filter(article_tiers=current).order_by("name"))
+    related = Article.objects.visible_to(visitor(request)).sharing_nodes_with(
+        article, nodes.filter(article_tiers__article=article)
+    )[:RELATED_ARTICLES]
+    return {
+        "deeper": tiers[position + 1] if position + 1 < len(tiers) else None,
+        "plain": tiers[0] if position + 1 == len(tiers) and position > 0 else None,
+        "cited_tiers": [t for t in tiers if t.tier != Tier.FUNDAMENTALS],
+        "on_map": on_map,
+        # Slugs need no escaping, and commas read better in the address bar than %2C.
+        "map_url": f"{reverse('explorer:explorer')}?highlight={','.join(n.slug for n in on_map)}",
+        "related": [
+            (other, reverse("articles:article-tier", args=[other.slug, current.tier]))
+            for other in related
+        ],
+    }
 
 
 @reader_page
@@ -46,9 +79,10 @@ def article_tier(request, slug, tier):
             request, article, reverse("admin:articles_article_change", args=[article.pk])
         ),
         "references": [
-            (citation.number, citation.reference)
+            (citation.number, with_backlinks(citation))
             for citation in Citation.objects.filter(tier=current).select_related("reference")
         ],
+        **onward(request, article, tiers, current),
     }
     context["structured_data"] = current.structured_data(
         request.build_absolute_uri(current.get_absolute_url()),

@@ -312,7 +312,7 @@ class MarkdownBody(models.Model):
         rendered = self.render(node_names_by_slug, rendered)
         new = self._state.adding
         super().save(*args, **kwargs)
-        self.set_citations(rendered.citation_keys, new=new)
+        self.set_citations(rendered.citation_keys, new=new, uses=rendered.citation_uses)
         self.set_node_links(rendered.node_slugs)
 
     def render(self, node_names_by_slug=None, rendered=None):
@@ -342,22 +342,27 @@ class MarkdownBody(models.Model):
         if errors:
             raise ValidationError({"body_markdown": errors})
 
-    def set_citations(self, cited_keys, new=False):
-        """Number the text's citations as `cited_keys` lists them. A `new` text has none yet."""
+    def set_citations(self, cited_keys, new=False, uses=None):
+        """Number the text's citations as `cited_keys` lists them. A `new` text has none yet.
+        `uses` says how many markers cite each key (for the reference list's back-links)."""
+        uses = uses or {}
+        wanted = [(key, uses.get(key, 1)) for key in cited_keys]
         current = (
             []
             if new
-            else list(self.citations.order_by("number").values_list("reference__key", flat=True))
+            else list(self.citations.order_by("number").values_list("reference__key", "uses"))
         )
-        if current == cited_keys:
+        if current == wanted:
             return
         references = Reference.objects.in_bulk(cited_keys, field_name="key")
         if current:
             self.citations.all().delete()
         owner = self.citations.field.name
         self.citations.model.objects.bulk_create(
-            self.citations.model(**{owner: self}, reference=references[key], number=number)
-            for number, key in enumerate(cited_keys, start=1)
+            self.citations.model(
+                **{owner: self}, reference=references[key], number=number, uses=times
+            )
+            for number, (key, times) in enumerate(wanted, start=1)
         )
 
 

@@ -18,6 +18,7 @@ import bleach.sanitizer
 import markdown
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
 
 from .links import link_targets
 
@@ -119,7 +120,8 @@ def _allowed_attribute(tag, name, value):
     if name == "class":
         return value in ALLOWED_CLASSES or (tag == "code" and value.startswith("language-"))
     if name == "id":
-        return tag in ID_ATTRIBUTE_TAGS
+        # A citation marker's own id (number_citations), which its reference links back to.
+        return tag in ID_ATTRIBUTE_TAGS or (tag == "a" and CITATION_MARKER_ID.match(value))
     if tag == "a":
         return name in {"href", "title"}
     if tag == "abbr":
@@ -239,19 +241,66 @@ class NodeLinkExtension(Extension):
         )
 
 
+# Way onward (issue 15) ------------------------------------------------------------------------
+# "## Which kind of exercise is best? {#which-exercise}" gives a heading an anchor of the
+# author's choosing, so the sections of the three tiers that cover the same ground can share
+# one and switching tier can land on it. Only this form, only on headings (not Python-Markdown's
+# attr_list, which would take any attribute on any block). Names the page itself uses, and a
+# name used twice in one text, are left as written, so the author sees them in the preview.
+HEADING_ANCHOR = re.compile(r"[ \t]*\{#([a-z][a-z0-9-]{0,59})\}[ \t]*$")
+RESERVED_ANCHOR_PREFIXES = ("ref-", "cite-", "fn", "tab-", "node-", "tier-", "toc", "references")
+CITATION_MARKER_ID = re.compile(r"^cite-[a-z0-9]+-[1-9][0-9]{0,3}$")
+
+
+class HeadingAnchorProcessor(Treeprocessor):
+    def run(self, root):
+        used = set()
+        for heading in root.iter():
+            if heading.tag not in {"h1", "h2", "h3", "h4", "h5", "h6"}:
+                continue
+            holder = heading[-1] if len(heading) else heading
+            text = (holder.tail if len(heading) else holder.text) or ""
+            found = HEADING_ANCHOR.search(text)
+            if not found or found.group(1) in used:
+                continue
+            if found.group(1).startswith(RESERVED_ANCHOR_PREFIXES):
+                continue
+            used.add(found.group(1))
+            heading.set("id", found.group(1))
+            if len(heading):
+                holder.tail = text[: found.start()]
+            else:
+                holder.text = text[: found.start()]
+
+
+class HeadingAnchorExtension(Extension):
+    def extendMarkdown(self, md):
+        # After inline patterns (20), before the table of contents (5) names what is left.
+        md.treeprocessors.register(HeadingAnchorProcessor(md), "heading_anchor", 7)
+
+
 CITATION_LINK = re.compile(r'<a class="citation" href="#ref-([^"<]*)">\1</a>')
 
 
-def number_citations(html: str) -> tuple[str, list[str]]:
+def number_citations(html: str) -> tuple[str, list[str], dict[str, int]]:
+    """Number citation markers in order of first use. Each marker gets its own id,
+    cite-<key>-<n> for the key's n-th use, so the reference list can link back to every place a
+    source is cited; returns the HTML, the keys in order and how many times each is used."""
     keys: list[str] = []
+    uses: dict[str, int] = {}
 
     def numbered(match):
         key = match.group(1)
         if key not in keys:
             keys.append(key)
-        return f'<a href="#ref-{key}">{keys.index(key) + 1}</a>'
+        uses[key] = uses.get(key, 0) + 1
+        return f'<a href="#ref-{key}" id="cite-{key}-{uses[key]}">{keys.index(key) + 1}</a>'
 
-    return CITATION_LINK.sub(numbered, html), keys
+    html = CITATION_LINK.sub(numbered, html)
+    return html, keys, uses
+
+
+# End of way onward ----------------------------------------------------------------------------
 
 
 @dataclass
@@ -259,6 +308,7 @@ class Rendered:
     html: str
     toc_html: str
     citation_keys: list[str] = field(default_factory=list)
+    citation_uses: dict[str, int] = field(default_factory=dict)  # key -> markers citing it
     word_count: int = 0
     node_slugs: list[str] = field(default_factory=list)  # every [[slug]], in order, repeats kept
     dropped_tags: list[str] = field(default_factory=list)  # what the sanitiser removed
@@ -310,11 +360,12 @@ def _render(text, node_names):
             "toc",
             CitationExtension(),
             NodeLinkExtension(node_names or {}, node_slugs),
+            HeadingAnchorExtension(),
         ],
         extension_configs={"toc": {"toc_depth": "2-3"}},
         output_format="html",
     )
-    html, citation_keys = number_citations(converter.convert(text))
+    html, citation_keys, citation_uses = number_citations(converter.convert(text))
     headings = sum(1 + len(token["children"]) for token in converter.toc_tokens)
     toc_html = converter.toc if headings >= 2 else ""
     plain_text = re.sub(
@@ -326,6 +377,7 @@ def _render(text, node_names):
         html=clean_html(html),
         toc_html=clean_html(toc_html),
         citation_keys=citation_keys,
+        citation_uses=citation_uses,
         word_count=len(re.findall(r"[\w'\u2019-]+", plain_text)),
         node_slugs=node_slugs,
         dropped_tags=disallowed_tags(html),

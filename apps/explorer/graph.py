@@ -173,7 +173,7 @@ class PlacedNode:
     x: float
     y: float
     lines: list[str]
-    state: str = ""  # "", "selected", "active" or "dimmed"
+    state: str = ""  # "", "selected", "active", "highlighted" or "dimmed"
     hidden: bool = False
 
     @property
@@ -239,6 +239,15 @@ class Layout:
                 placed.state = "active" if placed.node.pk in node_ids else "dimmed"
         for placed in self.edges:
             placed.state = "active" if placed.edge.pk in edge_ids else "dimmed"
+
+    def mark(self, node_ids):
+        """Highlight the nodes a text names (?highlight=): they and the arrows between them
+        come forward, marked as highlighted; the rest dims. The layout itself is unchanged."""
+        for placed in self.nodes:
+            placed.state = "highlighted" if placed.node.pk in node_ids else "dimmed"
+        for placed in self.edges:
+            inside = placed.edge.source_id in node_ids and placed.edge.target_id in node_ids
+            placed.state = "active" if inside else "dimmed"
 
     @property
     def visible_nodes(self):

@@ -299,6 +299,8 @@ class Node(NodeWords, Editorial):
         """
         text = self.texts.filter(tier=tier).first()
         citations = list(text.citations.select_related("reference")) if text else []
+        for citation in citations:  # the list links back to the text's markers (only)
+            citation.reference.backlinks = citation.backlinks
         references = [(citation.number, citation.reference) for citation in citations]
         numbers = {reference.pk: number for number, reference in references}
 
@@ -408,6 +410,8 @@ class NodeCitation(models.Model):
         Reference, on_delete=models.PROTECT, related_name="node_citations"
     )
     number = models.PositiveSmallIntegerField()
+    # How many markers in the text cite it: the reference list links back to each of them.
+    uses = models.PositiveSmallIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["text", "number"]
@@ -418,6 +422,11 @@ class NodeCitation(models.Model):
 
     def __str__(self):
         return f"{self.text}: [{self.number}] {self.reference.key}"
+
+    @property
+    def backlinks(self):
+        """(n, id) for each marker citing this reference: the ids number_citations gives."""
+        return [(n, f"cite-{self.reference.key}-{n}") for n in range(1, self.uses + 1)]
 
 
 class EdgeQuerySet(models.QuerySet):

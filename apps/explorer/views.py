@@ -195,11 +195,31 @@ def respond(request, template, partial, context):
     return render(request, template, context)
 
 
+# ?highlight=ampk,glut4 (what an article's "See this on the map" links to): at most this many
+# slugs from at most this many characters are read; unknown slugs are ignored.
+MAX_HIGHLIGHTED = 60
+MAX_HIGHLIGHT_CHARACTERS = 2000
+
+
+def highlighted(request, graph):
+    """The nodes ?highlight= names, in the order named, each once."""
+    requested = request.GET.get("highlight", "")[:MAX_HIGHLIGHT_CHARACTERS].split(",")
+    slugs = dict.fromkeys(slug.strip() for slug in requested[:MAX_HIGHLIGHTED])
+    return [graph.by_slug[slug] for slug in slugs if slug in graph.by_slug]
+
+
 @reader_page
 @vary_on_headers("HX-Request")
 def explorer(request):
     graph = visible_graph(request)
-    return respond(request, "explorer/explorer.html", "explorer-swap", filtered_map(request, graph))
+    context = filtered_map(request, graph)
+    marked = highlighted(request, graph)
+    if marked:
+        shown_ids = {placed.node.pk for placed in context["layout"].visible_nodes}
+        marked = [node for node in marked if node.pk in shown_ids]
+        context["layout"].mark({node.pk for node in marked})
+    context.update(highlighted=marked, whole_map_url=reverse("explorer:explorer"))
+    return respond(request, "explorer/explorer.html", "explorer-swap", context)
 
 
 @reader_page

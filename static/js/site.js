@@ -256,7 +256,8 @@
   // or else at the kinds of exercise, where the map begins.
   function centre(figure) {
     const scroller = figure.querySelector(".map-scroll");
-    const box = figure.querySelector(".node[aria-current]") || figure.querySelector(".node.kind-modality");
+    const box = figure.querySelector(".node[aria-current]") || figure.querySelector(".node.is-highlighted") ||
+      figure.querySelector(".node.kind-modality");
     if (!scroller || !box) return;
     if (scroller.scrollHeight <= scroller.clientHeight && scroller.scrollWidth <= scroller.clientWidth) return;
     const view = scroller.getBoundingClientRect();
@@ -270,5 +271,91 @@
       ? [root]
       : Array.from(root.querySelectorAll("figure.map"));
     figures.forEach(function (figure) { addZoom(figure); centre(figure); });
+  });
+})();
+
+// Switching tier keeps the reader's place (issue 15). Sections of the three tiers that cover
+// the same ground share an anchor (content/articles: "## Heading {#anchor}"). A tab opens the
+// new tier at the heading that shares the anchor of the section being read (a subsection's own,
+// else its section's), with the anchor in the address; without one, at the top of the tier.
+// "Go deeper" opens the next tier at its top. Without JavaScript a tab is a link to the tier.
+(function () {
+  "use strict";
+
+  let pending = null; // the anchors to look for after the swap, most specific first
+  let pendingLink = null; // the tab or link whose swap that is (a node card may swap meanwhile)
+
+  function sectionBeingRead(region) {
+    const prose = region.querySelector(".prose");
+    if (!prose) return [];
+    const tabs = region.querySelector(".tier-tabs");
+    // The reading line: a quarter of the way down what the sticky tabs leave visible.
+    const top = tabs ? Math.max(0, tabs.getBoundingClientRect().bottom) : 0;
+    const line = top + (window.innerHeight - top) / 4;
+    if (prose.getBoundingClientRect().bottom < line) return []; // past the text: references
+    const headings = Array.from(prose.querySelectorAll("h2[id], h3[id]"));
+    let index = -1;
+    headings.forEach(function (heading, at) {
+      if (heading.getBoundingClientRect().top <= line) index = at;
+    });
+    if (index === -1) return [];
+    const anchors = [headings[index].id];
+    if (headings[index].tagName === "H3") {
+      for (let at = index - 1; at >= 0; at--) {
+        if (headings[at].tagName === "H2") { anchors.push(headings[at].id); break; }
+      }
+    }
+    return anchors;
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    const link = event.detail.elt;
+    const region = link.closest && link.closest("#tier-region");
+    if (!region) return;
+    if (link.getAttribute("role") === "tab") {
+      pending = sectionBeingRead(region);
+      pendingLink = link;
+    } else if (link.classList.contains("tier-link")) {
+      pending = [];
+      pendingLink = link;
+    }
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    const config = event.detail.requestConfig;
+    if (pending === null || !config || config.elt !== pendingLink) return;
+    const region = document.getElementById("tier-region");
+    const prose = region && region.querySelector(".prose");
+    const anchors = pending;
+    pending = pendingLink = null;
+    if (!prose) return;
+    const heading = anchors
+      .map(function (id) { return document.getElementById(id); })
+      .find(function (found) { return found && prose.contains(found); });
+    if (heading) {
+      heading.scrollIntoView({ block: "start" });
+      history.replaceState(history.state, "", location.pathname + location.search + "#" + heading.id);
+    } else if (region.getBoundingClientRect().top < 0) {
+      region.scrollIntoView({ block: "start" });
+    }
+    const selected = region.querySelector('[role="tab"][aria-selected="true"]');
+    if (selected && document.activeElement === document.body) selected.focus({ preventScroll: true });
+  });
+})();
+
+// On a narrow phone the tier tabs may scroll sideways: keep the chosen one in view.
+(function () {
+  "use strict";
+
+  htmx.onLoad(function (root) {
+    const bars = root.matches && root.matches(".tier-tabs")
+      ? [root]
+      : Array.from(root.querySelectorAll(".tier-tabs"));
+    bars.forEach(function (bar) {
+      const chosen = bar.querySelector('[aria-selected="true"]');
+      if (!chosen || bar.scrollWidth <= bar.clientWidth) return;
+      const right = chosen.getBoundingClientRect().right - bar.getBoundingClientRect().left + bar.scrollLeft;
+      if (right > bar.scrollLeft + bar.clientWidth) bar.scrollLeft = right - bar.clientWidth;
+    });
   });
 })();

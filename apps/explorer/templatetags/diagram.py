@@ -79,7 +79,8 @@ def accessible_name(placed):
     label = visible_label(placed.lines)
     name = placed.node.name
     also = f", {name}" if name.lower() != label.lower() else ""
-    return f"{label}{also} ({placed.node.kind_label.lower()})"
+    marked = ", highlighted" if placed.state == "highlighted" else ""
+    return f"{label}{also} ({placed.node.kind_label.lower()}){marked}"
 
 
 @register.simple_tag
