@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.explorer",
     "apps.articles",
+    "apps.changes",
     "apps.content_sync",
     "apps.editors",
 ]
