@@ -9,6 +9,7 @@ import feedparser
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from reversion.models import Version
 
 from apps.articles.models import Article
 from apps.changes.models import FIRST_PUBLISHED, UPDATED_FROM_FILES, Change, record_change
@@ -374,3 +375,55 @@ def test_bad_change_notes_in_front_matter_name_file_and_line(content_dir, lines,
     with pytest.raises(CommandError, match=f"{ARTICLE_FILE}:5: {message}"):
         load(content_dir)
     assert not Change.objects.exists()
+
+
+def test_node_versions_keep_their_text_after_admin_edits(client):
+    node = make_node("ampk", name="AMPK", texts={"academic": "The first node text."})
+    record_change(node)
+    editor = editor_client()
+    for text, summary in (("The second node text.", "Named the enzyme."), ("Third.", "Shorter.")):
+        data = form_data(editor.get(change_url(node)), "node_form")
+        index = inline_index(data, "texts", "tier", "academic")
+        data[f"texts-{index}-body_markdown"] = text
+        data["change_summary"] = summary
+        response = editor.post(change_url(node), data)
+        assert response.status_code == 302, response.content.decode()[:3000]
+
+    first = client.get("/explorer/ampk/academic/v/1/").content.decode()
+    assert "The first node text." in first
+    assert "This is an older version (version 1)" in first
+    assert '<a href="/explorer/ampk/academic/">Read the current version</a>' in first
+    assert "The second node text." in client.get("/explorer/ampk/academic/v/2/").content.decode()
+    assert client.get("/explorer/ampk/academic/v/4/").status_code == 404
+    page = client.get("/explorer/ampk/academic/").content.decode()
+    assert "Third." in page
+    assert 'href="/explorer/ampk/academic/v/3/"' in page  # cite exactly this version
+    assert "Updated <time" in page
+    assert "Shorter." in page
+
+    # Without a summary the admin refuses a published node's new text.
+    data = form_data(editor.get(change_url(node)), "node_form")
+    index = inline_index(data, "texts", "tier", "academic")
+    data[f"texts-{index}-body_markdown"] = "Fourth."
+    response = editor.post(change_url(node), data)
+    assert "Say in one line what this change does" in response.content.decode()
+
+    node.status = Status.DRAFT
+    node.save()
+    assert client.get("/explorer/ampk/academic/v/1/").status_code == 404
+
+
+def test_a_restore_in_the_admin_is_a_new_version(client):
+    article = published_article()
+    editor = editor_client()
+    for text in ("Second.", "Third."):
+        response = admin_edit(editor, article, f"## Deep\n\n{text}\n", summary=f"Now {text}")
+        assert response.status_code == 302
+    second = Version.objects.get_for_object(article).last()  # the first admin save's
+    url = f"/admin/articles/article/{article.pk}/history/{second.pk}/"
+    restore = form_data(editor.get(url), "restore_form")
+    assert editor.post(url, restore).status_code == 302
+    latest = Change.objects.filter(article=article).latest("number")
+    assert latest.number == 4
+    assert latest.summary.startswith("Restored the version saved on ")
+    assert "Second." in client.get("/articles/cortisol/academic/v/4/").content.decode()

@@ -59,7 +59,7 @@ def test_the_cite_block_follows_a_tier_swap(page, site):
     page.goto(site + HORMONES + "fundamentals/")
     page.get_by_role("tab", name="Academic").click()
     expect(page).to_have_url(site + HORMONES + "academic/")
-    link = page.locator(".cite-block__downloads").first.get_by_role("link", name="RIS")
+    link = page.locator(".cite-block__downloads").first.locator("a", has_text="RIS")  # closed
     expect(link).to_have_attribute("href", HORMONES + "academic/cite.ris")
 
 

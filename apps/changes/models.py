@@ -94,12 +94,13 @@ class Change(models.Model):
         return f"{self.title}, version {self.number}: {self.summary}"
 
     def get_absolute_url(self):
-        """The version's own page: for an article, its first tier as it then read."""
+        """The version's own page, at its first tier, as it then read."""
+        return self.version_url(Tier.FUNDAMENTALS)
+
+    def version_url(self, tier):
         if self.article_id:
-            return reverse(
-                "changes:article-version", args=[self.article.slug, Tier.FUNDAMENTALS, self.number]
-            )
-        return self.node.get_absolute_url()
+            return reverse("changes:article-version", args=[self.article.slug, tier, self.number])
+        return reverse("changes:node-version", args=[self.node.slug, tier, self.number])
 
     @property
     def page_key(self):

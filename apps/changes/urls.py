@@ -13,4 +13,9 @@ urlpatterns = [
         views.article_version,
         name="article-version",
     ),
+    path(
+        "explorer/<slug:slug>/<tier:tier>/v/<int:number>/",
+        views.node_version,
+        name="node-version",
+    ),
 ]

@@ -10,8 +10,9 @@ from django.utils.feedgenerator import Atom1Feed
 from apps.articles.models import Article
 from apps.core.models import Tier
 from apps.core.readers import reader_page, visitor
+from apps.explorer.models import Node
 
-from .models import Change
+from .models import Change, page_filter
 
 CHANGES_PER_PAGE = 50
 FEED_LENGTH = 50
@@ -66,33 +67,44 @@ class ChangesFeed(Feed):
 changes_feed = reader_page(ChangesFeed())
 
 
-@reader_page
-def article_version(request, slug, tier, number):
-    """One tier of an article as a published change left it, whatever has happened since."""
-    articles = Article.objects.visible_to(visitor(request)).only("pk", "slug", "title")
-    article = get_object_or_404(articles, slug=slug)
-    versions = Change.objects.filter(article=article)
+def version(request, pages, slug, tier, number, route):
+    """One tier of a page (from `pages`: articles or nodes) as a published change left it,
+    whatever has happened to the page since. `route` names the version pages' URL."""
+    page = get_object_or_404(pages.visible_to(visitor(request)), slug=slug)
+    versions = Change.objects.filter(**page_filter(page))
     change = get_object_or_404(versions, number=number)
     snapshots = {snapshot.tier: snapshot for snapshot in change.snapshots.all()}
     if tier not in snapshots:
-        raise Http404("This version of the article has no such tier.")
+        raise Http404("This version of the page has no such tier.")
     latest_number = versions.order_by("-number").values_list("number", flat=True).first()
     tabs = [
         {
             "tier": Tier(name),
-            "url": reverse("changes:article-version", args=[slug, name, number]),
+            "url": reverse(route, args=[slug, name, number]),
             "current": name == tier,
         }
         for name in Tier.values
         if name in snapshots
     ]
+    current_route = "articles:article-tier" if isinstance(page, Article) else "explorer:node-tier"
     context = {
-        "article": article,
         "change": change,
         "snapshot": snapshots[tier],
         "tabs": tabs,
         "is_latest": number == latest_number,
-        "current_url": reverse("articles:article-tier", args=[slug, tier]),
+        "current_url": reverse(current_route, args=[slug, tier]),
         "tier_label": Tier(tier).label,
     }
     return render(request, "changes/version.html", context)
+
+
+@reader_page
+def article_version(request, slug, tier, number):
+    articles = Article.objects.only("pk", "slug", "status")
+    return version(request, articles, slug, tier, number, "changes:article-version")
+
+
+@reader_page
+def node_version(request, slug, tier, number):
+    nodes = Node.objects.only("pk", "slug", "status")
+    return version(request, nodes, slug, tier, number, "changes:node-version")

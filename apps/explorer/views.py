@@ -19,6 +19,7 @@ from apps.core.citations import (
 )
 from apps.core.models import Tier
 from apps.core.readers import editor_context, reader_page, remember_tier, remembered_tier, visitor
+from apps.core.versions import page_versions
 
 from .forms import PathForm
 from .graph import COLUMNS
@@ -233,6 +234,8 @@ def node(request, slug, tier=None):
         ),
     )
     tier_url = reverse("explorer:node-tier", args=[slug, chosen_tier])
+    last_change = None if node.is_draft else page_versions().latest(node)
+    context["last_change"] = last_change
     context["cite"] = {
         "site": SITE_NAME,
         "title": node_tier_title(node, chosen_tier),
@@ -242,6 +245,13 @@ def node(request, slug, tier=None):
         "references_base": f"{tier_url}references",
         "has_references": bool(context["panel"].references),
     }
+    if last_change is not None:
+        version_url = reverse("changes:node-version", args=[slug, chosen_tier, last_change.number])
+        context["cite"].update(
+            version_url=version_url,
+            version_absolute_url=request.build_absolute_uri(version_url),
+            version_number=last_change.number,
+        )
     response = respond(request, "explorer/explorer.html", "explorer-swap", context)
     if tier is not None:
         remember_tier(response, tier)
