@@ -427,3 +427,20 @@ def test_a_restore_in_the_admin_is_a_new_version(client):
     assert latest.number == 4
     assert latest.summary.startswith("Restored the version saved on ")
     assert "Second." in client.get("/articles/cortisol/academic/v/4/").content.decode()
+
+
+def test_a_load_records_changes_only_for_the_pages_it_changed(content_dir, monkeypatch):
+    import apps.changes.models as changes
+
+    load(content_dir)
+    calls = []
+    record = changes.record_change
+    monkeypatch.setattr(
+        changes, "record_change", lambda page, *a, **k: calls.append(page) or record(page, *a, **k)
+    )
+    load(content_dir)
+    assert calls == []  # nothing changed: no page is read again
+    path = content_dir / ARTICLE_FILE
+    path.write_text(path.read_text().replace("Mechanisms", "Mechanisms, revised"))
+    load(content_dir)
+    assert [page.slug for page in calls] == ["test-article"]
