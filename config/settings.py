@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "apps.explorer",
     "apps.articles",
     "apps.search",
+    "apps.changes",
     "apps.content_sync",
     "apps.editors",
 ]

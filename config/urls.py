@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("apps.articles.urls")),
     path("explorer/", include("apps.explorer.urls")),
     path("search/", include("apps.search.urls")),
+    # /changes/, its feed and every published version of a page.
+    path("", include("apps.changes.urls")),
     path("admin/", admin.site.urls),
     path("healthz", HealthView.as_view(), name="healthz"),
     path("csp-report/", csp_report, name="csp-report"),

@@ -213,6 +213,7 @@ def test_preview_is_exactly_what_readers_get(client):
     data = form_data(editor.get(url), "article_form")
     index = inline_index(data, "tiers", "tier", "fundamentals")
     data[f"tiers-{index}-body_markdown"] = text
+    data["change_summary"] = "Explained how muscle notices hard work."
     assert editor.post(url, data).status_code == 302
 
     tier = ArticleTier.objects.get(article=article, tier="fundamentals")
@@ -284,6 +285,7 @@ def test_article_tier_with_a_broken_reference_is_refused(body, message):
     again = form_data(response, "article_form")
     assert again[f"tiers-{index}-body_markdown"] == f"Kept words from the editor. {body}"
     again[f"tiers-{index}-body_markdown"] = "Kept words from the editor [@smith2020]."
+    again["change_summary"] = "Cited the study behind the claim."
     assert editor.post(url, again).status_code == 302
     assert article.tiers.get(tier="intermediate").body_markdown == (
         "Kept words from the editor [@smith2020].\n"
@@ -415,11 +417,13 @@ def test_stale_form_is_refused_and_keeps_both_changes_apart():
     # Bruno edits one tier and saves first.
     index = inline_index(bruno, "tiers", "tier", "academic")
     bruno[f"tiers-{index}-body_markdown"] = "Bruno's academic text."
+    bruno["change_summary"] = "Bruno rewrote the academic text."
     assert second.post(url, bruno).status_code == 302
 
     # Alice, still on the page she loaded, edits a different tier.
     index = inline_index(alice, "tiers", "tier", "fundamentals")
     alice[f"tiers-{index}-body_markdown"] = "Alice's plain text."
+    alice["change_summary"] = "Alice simplified the plain text."
     response = first.post(url, alice)
 
     html = response.content.decode()
@@ -437,6 +441,7 @@ def test_stale_form_is_refused_and_keeps_both_changes_apart():
     fresh = form_data(first.get(url), "article_form")
     assert fresh["loaded_fingerprint"] != alice["loaded_fingerprint"]
     fresh[f"tiers-{index}-body_markdown"] = "Alice's plain text."
+    fresh["change_summary"] = "Alice simplified the plain text."
     assert first.post(url, fresh).status_code == 302
     tiers = dict(article.tiers.values_list("tier", "body_markdown"))
     assert tiers == {
@@ -579,6 +584,7 @@ def test_history_shows_readable_changes_and_restores_an_old_version(client):
         data = form_data(editor.get(url), "article_form")
         index = inline_index(data, "tiers", "tier", "fundamentals")
         data[f"tiers-{index}-body_markdown"] = text
+        data["change_summary"] = "Rewrote the plain text."
         assert editor.post(url, data).status_code == 302
 
     save_fundamentals("## First\n\nMuscle burns sugar quickly [@smith2020].\n\nSee [[ampk]].")

@@ -59,6 +59,8 @@ def test_an_editor_edits_with_the_preview_publishes_and_restores(page, site, edi
     body.fill(body.input_value().replace(OLD_SENTENCE, NEW_SENTENCE))
     expect(preview).to_contain_text(NEW_SENTENCE)
     expect(preview).not_to_contain_text(OLD_SENTENCE)
+    # The page is published: readers see a one-line summary of the change on /changes/.
+    page.get_by_label("Summary of this change").fill("Said when the effect starts.")
 
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")

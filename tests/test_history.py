@@ -91,11 +91,13 @@ def edited_history():
         index = inline_index(data, "tiers", "tier", "fundamentals")
         field = f"tiers-{index}-body_markdown"
         data[field] = data[field].replace("When you eat", "Right after you eat")
+        data["change_summary"] = "Said more exactly when the effect starts."
 
     def edit_node(data):
         index = inline_index(data, "texts", "tier", "intermediate")
         data[f"texts-{index}-body_markdown"] += "\nAn editor's added sentence.\n"
         data["aliases"] = data["aliases"] + "\nAn editor's alias"
+        data["change_summary"] = "Added a sentence and an alias."
 
     def edit_arrow(data):
         data["grade"] = "C"

@@ -258,6 +258,7 @@ def test_a_title_is_a_wrapping_box_and_a_line_break_becomes_a_space():
     assert 'class="title-input"' in response.content.decode()
     data = form_data(response, "article_form")
     data["title"] = "A title typed\non two lines"
+    data["change_summary"] = "Retitled."  # the article is published
     assert client.post(url, data).status_code == 302
     assert Article.objects.get(pk=article.pk).title == "A title typed on two lines"
 

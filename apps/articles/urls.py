@@ -9,4 +9,17 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("articles/<slug:slug>/", views.article, name="article"),
     path("articles/<slug:slug>/<tier:tier>/", views.article_tier, name="article-tier"),
+    # "Cite this page": the tier itself, or the references it cites, as .bib, .ris or .json.
+    path(
+        "articles/<slug:slug>/<tier:tier>/cite.<str:extension>",
+        views.article_citation,
+        {"what": "cite"},
+        name="article-cite",
+    ),
+    path(
+        "articles/<slug:slug>/<tier:tier>/references.<str:extension>",
+        views.article_citation,
+        {"what": "references"},
+        name="article-references",
+    ),
 ]

@@ -3,8 +3,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.vary import vary_on_cookie, vary_on_headers
 
+from apps.core.citations import (
+    FORMATS,
+    SITE_NAME,
+    citation_download,
+    page_citable,
+    page_key,
+    reference_citable,
+)
 from apps.core.models import Tier
 from apps.core.readers import editor_context, reader_page, remember_tier, remembered_tier, visitor
+from apps.core.versions import page_versions
 from apps.explorer.models import Node
 
 from .models import Article, Citation
@@ -89,9 +98,72 @@ def article_tier(request, slug, tier):
         request.build_absolute_uri(reverse("articles:home")),
         context["references"],
     )
+    last_change = None if article.is_draft else page_versions().latest(article)
+    context.update(
+        last_change=last_change,
+        cite=cite_context(request, article, current, bool(context["references"]), last_change),
+    )
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "articles/article.html#tier-swap", context)
     else:
         response = render(request, "articles/article.html", context)
     remember_tier(response, tier)
     return response
+
+
+def tier_title(article, tier):
+    return f"{article.title} ({Tier(tier).label})"
+
+
+def cite_context(request, article, current, has_references, last_change):
+    """What "Cite this page" shows for one tier of an article (templates/_cite.html)."""
+    page_url = current.get_absolute_url()
+    cite = {
+        "site": SITE_NAME,
+        "title": tier_title(article, current.tier),
+        "url": request.build_absolute_uri(page_url),
+        "reviewed": article.last_reviewed,
+        "page_base": f"{page_url}cite",
+        "references_base": f"{page_url}references",
+        "has_references": has_references,
+    }
+    if last_change is not None:
+        version_url = reverse(
+            "changes:article-version", args=[article.slug, current.tier, last_change.number]
+        )
+        cite.update(
+            version_url=version_url,
+            version_absolute_url=request.build_absolute_uri(version_url),
+            version_number=last_change.number,
+        )
+    return cite
+
+
+@reader_page
+def article_citation(request, slug, tier, what, extension):
+    """One tier of an article (`what` = "cite") or its reference list ("references") as a
+    BibTeX, RIS or CSL-JSON file."""
+    if extension not in FORMATS:
+        raise Http404("Citations download as .bib, .ris or .json.")
+    articles = Article.objects.visible_to(visitor(request)).only("slug", "title", "last_reviewed")
+    article = get_object_or_404(articles, slug=slug)
+    filename = f"{slug}-{tier}"
+    if what == "cite":
+        if not article.tiers.filter(tier=tier).exists():
+            raise Http404("This article has no such tier.")
+        url = request.build_absolute_uri(reverse("articles:article-tier", args=[slug, tier]))
+        items = [
+            page_citable(
+                page_key(slug, tier), tier_title(article, tier), url, article.last_reviewed
+            )
+        ]
+    else:
+        citations = Citation.objects.filter(tier__article=article, tier__tier=tier)
+        items = [
+            reference_citable(citation.reference)
+            for citation in citations.select_related("reference").order_by("number")
+        ]
+        if not items and not article.tiers.filter(tier=tier).exists():
+            raise Http404("This article has no such tier.")
+        filename += "-references"
+    return citation_download(items, extension, filename)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from apps.changes.models import SUMMARY_MAX_LENGTH
 from apps.core.models import Status, Tier, normalise_reference, reference_problems
 from apps.core.rendering import MarkdownRefused, Rendered, find_line, render_markdown
 from apps.explorer.models import Effect, Evidence, Grade, Kind, Timing, identifier_problem
@@ -30,6 +31,8 @@ SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 ARTICLE_FIELDS = ("title", "slug", "summary", "last_reviewed")
 EDITORIAL_FIELDS = ("status", "next_review")
+# The note on a page's latest published change (apps.changes), as an editor would write it.
+CHANGE_NOTE_FIELDS = ("change_summary", "correction")
 REFERENCE_REQUIRED = {"key", "authors", "year", "title", "journal"}
 REFERENCE_OPTIONAL = {"volume", "issue", "pages", "doi", "pmid", "pmcid"}
 # The order fields are written in.
@@ -61,6 +64,8 @@ class ArticleSource:
     bodies: dict[str, str] = field(default_factory=dict)  # tier -> Markdown
     status: str = Status.PUBLISHED
     next_review: datetime.date | None = None
+    change_summary: str = ""
+    correction: bool = False
     # tier -> the body rendered as it was checked, so a load renders each text only once
     rendered: dict[str, Rendered] = field(default_factory=dict, compare=False, repr=False)
 
@@ -314,9 +319,14 @@ def read_tiered_markdown(path, shown, fields, reference_keys, node_names, option
 
 def _read_article(path, shown, reference_keys, node_names):
     meta, key_lines, bodies, rendered = read_tiered_markdown(
-        path, shown, ARTICLE_FIELDS, reference_keys, node_names, optional=EDITORIAL_FIELDS
+        path,
+        shown,
+        ARTICLE_FIELDS,
+        reference_keys,
+        node_names,
+        optional=(*EDITORIAL_FIELDS, *CHANGE_NOTE_FIELDS),
     )
-    errors = editorial_errors(meta, key_lines, shown)
+    errors = editorial_errors(meta, key_lines, shown) + change_note_errors(meta, key_lines, shown)
     if meta["last_reviewed"] is None:  # required for articles; an empty value would crash
         message = "last_reviewed must be a date (YYYY-MM-DD)"
         errors.append(ContentError(shown, key_lines["last_reviewed"], message))
@@ -339,8 +349,33 @@ def _read_article(path, shown, reference_keys, node_names):
         bodies=bodies,
         status=meta.get("status", Status.PUBLISHED),
         next_review=meta.get("next_review"),
+        change_summary=meta.get("change_summary", ""),
+        correction=meta.get("correction", False),
         rendered=rendered,
     )
+
+
+def change_note_errors(meta, key_lines, shown):
+    """Problems with the optional note on a page's latest change."""
+    errors = []
+    summary = meta.get("change_summary", "")
+    if not isinstance(summary, str) or "\n" in summary.strip():
+        message = "change_summary must be one line of text"
+        errors.append(ContentError(shown, key_lines["change_summary"], message))
+    elif summary != summary.strip() or "  " in summary:
+        message = "change_summary must not start or end with spaces, or have two in a row"
+        errors.append(ContentError(shown, key_lines["change_summary"], message))
+    elif len(summary) > SUMMARY_MAX_LENGTH:
+        message = f"change_summary is {len(summary)} characters long; at most {SUMMARY_MAX_LENGTH}"
+        errors.append(ContentError(shown, key_lines["change_summary"], message))
+    correction = meta.get("correction", False)
+    if not isinstance(correction, bool):
+        message = f"correction “{correction}” must be true or false"
+        errors.append(ContentError(shown, key_lines["correction"], message))
+    elif correction and not summary:
+        message = "correction: true needs a change_summary saying what it fixes"
+        errors.append(ContentError(shown, key_lines["correction"], message))
+    return errors
 
 
 def editorial_errors(meta, key_lines, shown):
@@ -450,7 +485,15 @@ def _body_errors(text, rendered, first_line, shown, reference_keys, node_names):
 # The mechanism explorer's files: explorer/nodes/<slug>.md and explorer/edges.yaml.
 
 NODE_FIELDS = ("name", "kind")
-NODE_OPTIONAL = ("label", "aliases", "hgnc", "uniprot", "last_reviewed", *EDITORIAL_FIELDS)
+NODE_OPTIONAL = (
+    "label",
+    "aliases",
+    "hgnc",
+    "uniprot",
+    "last_reviewed",
+    *EDITORIAL_FIELDS,
+    *CHANGE_NOTE_FIELDS,
+)
 EDGE_REQUIRED = ("from", "to", "effect", "grade", "evidence", "mechanism", "references")
 EDGE_OPTIONAL = ("timing", "shown_with", "caveat", "brief")
 BRIEF_ID = re.compile(r"^E[1-9][0-9]?$")
@@ -473,6 +516,8 @@ class NodeSource:
     status: str = Status.PUBLISHED
     last_reviewed: datetime.date | None = None
     next_review: datetime.date | None = None
+    change_summary: str = ""
+    correction: bool = False
     rendered: dict[str, Rendered] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -547,7 +592,7 @@ def _read_node(path, shown, reference_keys, node_names):
     meta, key_lines, bodies, rendered = read_tiered_markdown(
         path, shown, NODE_FIELDS, reference_keys, node_names, optional=NODE_OPTIONAL
     )
-    errors = editorial_errors(meta, key_lines, shown)
+    errors = editorial_errors(meta, key_lines, shown) + change_note_errors(meta, key_lines, shown)
     if meta["kind"] not in Kind.values:
         errors.append(
             ContentError(
@@ -581,6 +626,8 @@ def _read_node(path, shown, reference_keys, node_names):
         status=meta.get("status", Status.PUBLISHED),
         last_reviewed=meta.get("last_reviewed"),
         next_review=meta.get("next_review"),
+        change_summary=meta.get("change_summary", ""),
+        correction=meta.get("correction", False),
         rendered=rendered,
     )
 

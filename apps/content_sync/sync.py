@@ -19,6 +19,7 @@ from django.utils import timezone
 from reversion.models import Revision
 
 from apps.articles.models import Article, ArticleTier
+from apps.changes.models import Change
 from apps.core.models import Reference
 from apps.explorer.models import Edge, EdgeReference, Node, NodeText, Walk, WalkStep
 
@@ -33,12 +34,15 @@ LOAD_COMMENT = "Loaded from"  # how load_content's revisions start
 def content_files():
     """relative path -> text of every file the database writes, in a fixed number of queries."""
     files = {Path(REFERENCES_FILE): references_text(Reference.objects.order_by("key"))}
+    latest_changes = Change.objects.latest_by_page()
     for article in Article.objects.with_tiers().order_by("slug"):
         bodies = {tier.tier: tier.body_markdown for tier in article.tiers.all()}
-        files[article_path(article)] = article_text(article, bodies)
+        change = latest_changes.get(("article", article.pk))
+        files[article_path(article)] = article_text(article, bodies, change)
     for node in Node.objects.prefetch_related("texts").order_by("slug"):
         bodies = {text.tier: text.body_markdown for text in node.texts.all()}
-        files[node_path(node)] = node_text(node, bodies)
+        change = latest_changes.get(("node", node.pk))
+        files[node_path(node)] = node_text(node, bodies, change)
     cited = defaultdict(list)
     for use in EdgeReference.objects.order_by("edge", "position").select_related("reference"):
         cited[use.edge_id].append(use.reference.key)

@@ -80,7 +80,15 @@ def tiered_text(fields, bodies):
     return text
 
 
-def article_text(article, bodies):
+def change_note(change):
+    """The front matter keys of a page's latest published change (apps.changes), when a person
+    wrote its summary; a summary the site wrote itself ("First published.") is not kept."""
+    if change is None or not change.written:
+        return {}
+    return {"change_summary": change.summary, "correction": True if change.correction else None}
+
+
+def article_text(article, bodies, change=None):
     return tiered_text(
         {
             "title": article.title,
@@ -89,6 +97,7 @@ def article_text(article, bodies):
             "status": article.status,
             "last_reviewed": article.last_reviewed,
             "next_review": article.next_review,
+            **change_note(change),
         },
         bodies,
     )
@@ -118,7 +127,7 @@ EDGES_HEADER = """\
 """
 
 
-def node_text(node, bodies):
+def node_text(node, bodies, change=None):
     return tiered_text(
         {
             "name": node.name,
@@ -130,6 +139,7 @@ def node_text(node, bodies):
             "status": node.status,
             "last_reviewed": node.last_reviewed,
             "next_review": node.next_review,
+            **change_note(change),
         },
         bodies,
     )

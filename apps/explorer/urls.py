@@ -20,4 +20,17 @@ urlpatterns = [
     path("<slug:slug>/", views.node, name="node"),
     path("<slug:slug>/preview/", views.node_preview, name="node-preview"),
     path("<slug:slug>/<tier:tier>/", views.node, name="node-tier"),
+    # "Cite this page": the node at one tier, or the references its panel lists.
+    path(
+        "<slug:slug>/<tier:tier>/cite.<str:extension>",
+        views.node_citation,
+        {"what": "cite"},
+        name="node-cite",
+    ),
+    path(
+        "<slug:slug>/<tier:tier>/references.<str:extension>",
+        views.node_citation,
+        {"what": "references"},
+        name="node-references",
+    ),
 ]

@@ -9,9 +9,18 @@ from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django.views.decorators.vary import vary_on_headers
 
+from apps.core.citations import (
+    FORMATS,
+    SITE_NAME,
+    citation_download,
+    page_citable,
+    page_key,
+    reference_citable,
+)
 from apps.core.models import ContentVersion, Tier
 from apps.core.readers import editor_context, reader_page, remember_tier, remembered_tier, visitor
 from apps.core.structured_data import LICENCE_URL
+from apps.core.versions import page_versions
 
 from . import opendata
 from .forms import PathForm
@@ -253,10 +262,50 @@ def node(request, slug, tier=None):
             ),
         ),
     )
+    tier_url = reverse("explorer:node-tier", args=[slug, chosen_tier])
+    last_change = None if node.is_draft else page_versions().latest(node)
+    context["last_change"] = last_change
+    context["cite"] = {
+        "site": SITE_NAME,
+        "title": node_tier_title(node, chosen_tier),
+        "url": request.build_absolute_uri(tier_url),
+        "reviewed": node.last_reviewed,
+        "page_base": f"{tier_url}cite",
+        "references_base": f"{tier_url}references",
+        "has_references": bool(context["panel"].references),
+    }
+    if last_change is not None:
+        version_url = reverse("changes:node-version", args=[slug, chosen_tier, last_change.number])
+        context["cite"].update(
+            version_url=version_url,
+            version_absolute_url=request.build_absolute_uri(version_url),
+            version_number=last_change.number,
+        )
     response = respond(request, "explorer/explorer.html", "explorer-swap", context)
     if tier is not None:
         remember_tier(response, tier)
     return response
+
+
+def node_tier_title(node, tier):
+    return f"{node.name} ({Tier(tier).label}), in the mechanism explorer"
+
+
+@reader_page
+def node_citation(request, slug, tier, what, extension):
+    """A node's page at one tier (`what` = "cite") or the references its panel lists (its
+    text's and its arrows') as a BibTeX, RIS or CSL-JSON file."""
+    if extension not in FORMATS:
+        raise Http404("Citations download as .bib, .ris or .json.")
+    node = get_object_or_404(Node.objects.visible_to(visitor(request)), slug=slug)
+    if what == "cite":
+        url = request.build_absolute_uri(reverse("explorer:node-tier", args=[slug, tier]))
+        title = node_tier_title(node, tier)
+        items = [page_citable(page_key("map", slug, tier), title, url, node.last_reviewed)]
+        return citation_download(items, extension, f"{slug}-{tier}")
+    panel = node.panel(visible_graph(request), tier, visitor(request))
+    items = [reference_citable(reference) for _, reference in panel.references]
+    return citation_download(items, extension, f"{slug}-{tier}-references")
 
 
 @reader_page

@@ -66,8 +66,13 @@ PAGE_META = re.compile(
 )
 
 
-# Added to every page since the older main (issue 15): the search box in the header.
-ADDED_SINCE = re.compile(rb'\s*<form class="site-search".*?</form>', re.DOTALL)
+# Added since the older main (issue 15): the search box in the header of every page, and
+# "Cite this page" on every article tier. They are left out, so the rest of each page must be
+# exactly as the older main served it.
+ADDED_SINCE = re.compile(
+    rb'\s*<form class="site-search".*?</form>|<details class="cite-block">.*?</details>\n',
+    re.DOTALL,
+)
 
 
 def served(client, url, **headers):

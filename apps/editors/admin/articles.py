@@ -6,6 +6,7 @@ from apps.articles.models import Article, ArticleTier
 
 from ..forms import TierFormSet, WholeTitleMixin
 from .base import PageAdmin, ReviewFilter, TierInline
+from .changes import CHANGE_NOTE_FIELDSET, ChangeNoteForm, RecordsChangesMixin
 
 
 class ArticleTierInline(TierInline):
@@ -16,8 +17,15 @@ class ArticleTierInline(TierInline):
     formset = TierFormSet
 
 
+class ArticleForm(ChangeNoteForm):
+    class Meta:
+        model = Article
+        fields = ["title", "slug", "summary", "status", "last_reviewed", "next_review"]
+
+
 @admin.register(Article)
-class ArticleAdmin(WholeTitleMixin, PageAdmin):
+class ArticleAdmin(RecordsChangesMixin, WholeTitleMixin, PageAdmin):
+    form = ArticleForm
     list_display = ["title", "status", "last_reviewed", "next_review"]
     list_filter = ["status", ReviewFilter]
     search_fields = ["title", "slug", "summary", "tiers__body_markdown"]
@@ -25,5 +33,6 @@ class ArticleAdmin(WholeTitleMixin, PageAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary"]}),
         ("Publishing and review", {"fields": ["status", "last_reviewed", "next_review"]}),
+        CHANGE_NOTE_FIELDSET,
     ]
     inlines = [ArticleTierInline]

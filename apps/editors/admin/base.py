@@ -133,6 +133,9 @@ class EditorialAdmin(MarkdownPreviewMixin, VersionAdmin):
     # load's holds every page and arrow) and show an editable form; these restore only the
     # object and what it owns, and list exactly what that changes before anything is written.
 
+    def record_restore(self, restored, comment):
+        """A restore is a change like any other: pages that keep a public history record it."""
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
         version = get_object_or_404(
             Version.objects.get_for_model(self.model), pk=version_id, object_id=unquote(object_id)
@@ -170,6 +173,7 @@ class EditorialAdmin(MarkdownPreviewMixin, VersionAdmin):
                         comment = f"Restored the version saved on {saved_on}."
                         self.log_change(request, restored, comment)
                         reversion.set_comment(comment)  # log_change set the admin's own
+                        self.record_restore(restored, comment)
         if restored is not None:
             self.message_user(
                 request,

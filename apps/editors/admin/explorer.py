@@ -9,6 +9,7 @@ from apps.explorer.models import Edge, EdgeReference, Evidence, Node, NodeText, 
 
 from ..forms import LinesField, TierFormSet, WholeTitleMixin
 from .base import EditorialAdmin, PageAdmin, ReviewFilter, TierInline
+from .changes import CHANGE_NOTE_FIELDSET, ChangeNoteForm, RecordsChangesMixin
 
 
 class NodeTextInline(TierInline):
@@ -43,7 +44,10 @@ class IncomingArrowInline(ArrowInline):
     verbose_name_plural = "Arrows in: what changes this node"
 
 
-class NodeForm(forms.ModelForm):
+class NodeForm(ChangeNoteForm):
+    title_field = "name"
+    texts_prefix = "texts"
+
     aliases = LinesField(
         help_text="One per line: other names readers may search for, such as PPARGC1A or PGC-1a."
     )
@@ -76,7 +80,7 @@ class NodeForm(forms.ModelForm):
 
 
 @admin.register(Node)
-class NodeAdmin(WholeTitleMixin, PageAdmin):
+class NodeAdmin(RecordsChangesMixin, WholeTitleMixin, PageAdmin):
     form = NodeForm
     title_field = "name"
     list_display = ["name", "kind", "status", "arrows", "next_review"]
@@ -90,6 +94,7 @@ class NodeAdmin(WholeTitleMixin, PageAdmin):
             {"fields": ["hgnc", "uniprot"]},
         ),
         ("Publishing and review", {"fields": ["status", "last_reviewed", "next_review"]}),
+        CHANGE_NOTE_FIELDSET,
     ]
     inlines = [NodeTextInline, OutgoingArrowInline, IncomingArrowInline]
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 
 from apps.articles.models import Article, ArticleTier
+from apps.changes.models import Change, record_loaded_change
 from apps.content_sync.models import ContentSync
 from apps.content_sync.readers import ContentErrors, read_content
 from apps.content_sync.sync import (
@@ -104,10 +105,10 @@ class Command(ContentSyncCommand):
                 held = HeldRows.read()
                 for data in content.references:
                     tally["references"][sync_reference(data, held)] += 1
-                nodes = {}
+                nodes, node_results = {}, {}
                 for source in content.nodes:
-                    nodes[source.slug], result = sync_node(source, held)
-                    tally["nodes"][result] += 1
+                    nodes[source.slug], node_results[source.slug] = sync_node(source, held)
+                    tally["nodes"][node_results[source.slug]] += 1
                 for source in content.nodes:
                     node = nodes[source.slug]
                     results = sync_node_texts(node, source, names, held)
@@ -115,15 +116,30 @@ class Command(ContentSyncCommand):
                     if set(results) - {"unchanged"}:
                         # A node's version holds its texts: record it whenever one changes.
                         record_version(node, "texts")
+                    changed = bool({node_results[source.slug], *results} - {"unchanged"})
+                    record_loaded_change(
+                        node,
+                        changed,
+                        source.change_summary,
+                        source.correction,
+                        held.latest_changes.get(("node", node.pk)),
+                    )
                 edges = {}
                 for position, source in enumerate(content.edges):
                     edge, result = sync_edge(source, position, nodes, held)
                     edges[source.source, source.target] = edge
                     tally["edges"][result] += 1
                 for source in content.articles:
-                    article_result, tier_results = sync_article(source, names, held)
+                    article, article_result, tier_results = sync_article(source, names, held)
                     tally["articles"][article_result] += 1
                     tally["tiers"].update(tier_results)
+                    record_loaded_change(
+                        article,
+                        bool({article_result, *tier_results} - {"unchanged"}),
+                        source.change_summary,
+                        source.correction,
+                        held.latest_changes.get(("article", article.pk)),
+                    )
                 for source in content.walks:
                     tally["walks"][sync_walk(source, edges, held)] += 1
 
@@ -168,6 +184,7 @@ class HeldRows:
     edges: dict  # (source id, target id) -> Edge
     articles: dict
     walks: dict
+    latest_changes: dict  # ("article" or "node", id) -> its latest published Change
 
     @classmethod
     def read(cls):
@@ -181,6 +198,7 @@ class HeldRows:
             edges={(edge.source_id, edge.target_id): edge for edge in Edge.objects.all()},
             articles=Article.objects.in_bulk(field_name="slug"),
             walks=Walk.objects.in_bulk(field_name="slug"),
+            latest_changes=Change.objects.latest_by_page(),
         )
 
 
@@ -318,7 +336,7 @@ def sync_edge(source, position, nodes, held):
 
 
 def sync_article(source, names, held):
-    """Create or update one article and its tiers; returns its result and each tier's."""
+    """Create or update one article and its tiers; returns it, its result and each tier's."""
     held_article = held.articles.get(source.slug)
     article, result = sync_fields(
         Article,
@@ -335,4 +353,4 @@ def sync_article(source, names, held):
     )
     if set(tier_results) - {"unchanged"}:
         record_version(article, "tiers")  # an article's version holds its tiers
-    return result, tier_results
+    return article, result, tier_results
