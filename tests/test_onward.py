@@ -266,9 +266,9 @@ def test_the_end_of_a_tier_costs_a_constant_number_of_queries(
 ):
     assert onward_queries(client, 1) == onward_queries(client, 12)
     make_article("alone")
-    # The content version, the article with its tiers, the citations, the map's nodes of this
-    # tier, the related articles.
-    with django_assert_max_num_queries(6):
+    # The content version, the article with its tiers, the citations, its latest published
+    # change, the map's nodes of this tier, the related articles.
+    with django_assert_max_num_queries(7):
         client.get(tier_url("main-12", "academic"), headers=HX)
 
 

@@ -250,6 +250,7 @@ def test_admin_save_updates_the_index(client):
     data = form_data(editor.get(url), "article_form")
     index = inline_index(data, "tiers", "tier", "intermediate")
     data[f"tiers-{index}-body_markdown"] = "Muscle releases lactate during hard work."
+    data["change_summary"] = "Lactate."
     data["title"] = "Fuel and lactate"
     assert editor.post(url, data).status_code == 302
 
@@ -280,10 +281,12 @@ def test_a_restore_in_the_admin_updates_the_index(client):
     data = form_data(editor.get(url), "article_form")
     index = inline_index(data, "tiers", "tier", "academic")
     data[f"tiers-{index}-body_markdown"] = "Muscle burns fat slowly."
+    data["change_summary"] = "Fat, not sugar."
     assert editor.post(url, data).status_code == 302
     assert urls(client, "sugar") == []
     data = form_data(editor.get(url), "article_form")
     data[f"tiers-{index}-body_markdown"] = "Muscle burns ketones."
+    data["change_summary"] = "Ketones."
     assert editor.post(url, data).status_code == 302
 
     first = Version.objects.get_for_object(article).last()
