@@ -41,6 +41,7 @@ class StaticPages(ContentSitemap):
         "explorer:explorer",
         "explorer:walks",
         "explorer:compare",
+        "changes:changes",
     ]
 
     def items(self):

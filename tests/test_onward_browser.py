@@ -27,6 +27,11 @@ READER_PATHS = [
     "/explorer/walks/lifting-builds-muscle/2/academic/",
     "/explorer/compare/",
     "/explorer/paths/?from=hiit&to=insulin-sensitivity",
+    "/search/?q=insulin",
+    "/search/?q=",
+    "/changes/",
+    METABOLIC + "academic/v/1/",
+    "/explorer/ampk/academic/v/1/",
 ]  # fmt: skip
 
 
@@ -232,7 +237,7 @@ def test_nothing_overflows_sideways_at_320_px(page, site):
     page.set_viewport_size({"width": 320, "height": 700})
     wide = []
     for path in READER_PATHS:
-        page.goto(site + path)
+        assert page.goto(site + path).status == 200, path
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
