@@ -3,7 +3,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.vary import vary_on_cookie, vary_on_headers
 
-from apps.core.models import Tier
+from apps.core.links import link_targets
+from apps.core.models import GlossaryTerm, Status, Tier, sees_drafts
 from apps.core.readers import editor_context, reader_page, remember_tier, remembered_tier, visitor
 
 from .models import Article, Citation
@@ -56,3 +57,19 @@ def article_tier(request, slug, tier):
         response = render(request, "articles/article.html", context)
     remember_tier(response, tier)
     return response
+
+
+@reader_page
+def glossary(request):
+    """Every term, A to Z, each with its address (/glossary/#ampk) and a link to its node of
+    the map when the reader may open that node. Two queries whatever the number of terms."""
+    terms = list(GlossaryTerm.objects.order_by("anchor"))
+    statuses = link_targets().statuses({term.node for term in terms if term.node})
+    editor = sees_drafts(visitor(request))
+    letters = {}
+    for term in terms:
+        status = statuses.get(term.node)
+        readable = status == Status.PUBLISHED or (status is not None and editor)
+        term.node_url = link_targets().url(term.node) if readable else None
+        letters.setdefault(term.letter, []).append(term)
+    return render(request, "articles/glossary.html", {"letters": letters})

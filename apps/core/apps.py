@@ -9,6 +9,20 @@ class CoreConfig(AppConfig):
     verbose_name = "Sources"
 
     def ready(self):
-        from .models import ContentVersion, count_content_changes
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import (
+            ContentVersion,
+            GlossaryTerm,
+            count_content_changes,
+            render_texts_after_term_change,
+        )
 
         count_content_changes(self, ContentVersion)
+        # A term added, changed or removed: the texts that use it are rendered again.
+        for signal in (post_save, post_delete):
+            signal.connect(
+                render_texts_after_term_change,
+                sender=GlossaryTerm,
+                dispatch_uid=f"glossary-render-{signal is post_save}",
+            )
