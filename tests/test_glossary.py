@@ -447,3 +447,33 @@ def test_the_markdown_preview_marks_terms_as_the_page_will():
         reverse("admin:markdown-preview"), {"field": field, field: "Muscle glycogen falls."}
     ).text
     assert 'href="/glossary/#glycogen"' in html
+
+
+def test_restoring_an_earlier_term_renders_the_texts_again():
+    article = make_article(
+        "sugar", bodies={"fundamentals": "## Sugar\n\nMuscle stores glycogen.\n"}
+    )
+    editor = editor_client()
+    data = form_data(editor.get(add_url()), "glossaryterm_form")
+    data.update(term="Glycogen", definition="Stored sugar.")
+    assert editor.post(add_url(), data).status_code == 302
+    term = GlossaryTerm.objects.get()
+    url = change_url(term)
+    data = form_data(editor.get(url), "glossaryterm_form")
+    data.update(term="Muscle sugar store", aliases="", definition="Sugar kept in muscle.")
+    assert editor.post(url, data).status_code == 302
+    tier = article.tiers.get(tier="fundamentals")
+    assert "glossary-term" not in tier.body_html
+
+    first = Version.objects.get_for_object(term).last()
+    revision_url = reverse("admin:core_glossaryterm_revision", args=[term.pk, first.pk])
+    revision = editor.get(revision_url)
+    assert "Stored sugar." in revision.text
+    restored = editor.post(revision_url, form_data(revision, "restore_form"), follow=True)
+    assert "was restored to the version saved on" in restored.text
+
+    term.refresh_from_db()
+    assert (term.term, term.anchor, term.definition) == ("Glycogen", "glycogen", "Stored sugar.")
+    tier.refresh_from_db()
+    assert marked_terms(tier.body_html) == [("/glossary/#glycogen", "glycogen")]
+    assert 'role="tooltip">Stored sugar.</span>' in tier.body_html

@@ -587,12 +587,6 @@ class GlossaryTerm(models.Model):
 
     def save(self, *args, **kwargs):
         self.anchor = glossary_anchor(self.term)
-        # The row as it was: the texts marked with its old spelling are found by it.
-        self.previous = (
-            GlossaryTerm.objects.filter(pk=self.pk).values("anchor", "term", "aliases").first()
-            if self.pk
-            else None
-        )
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -649,6 +643,16 @@ def render_texts_using(spellings, anchors):
             html = mark_glossary_terms(render_markdown(text.body_markdown, names).html, glossary)
             if html != text.body_html:
                 model._default_manager.filter(pk=text.pk).update(body_html=html)
+
+
+def remember_term_before_change(sender, instance, **kwargs):
+    """The row as it is before a save (a restore from history included): the texts marked with
+    its old spelling are found by it."""
+    instance.previous = (
+        GlossaryTerm.objects.filter(pk=instance.pk).values("anchor", "term", "aliases").first()
+        if instance.pk
+        else None
+    )
 
 
 def render_texts_after_term_change(sender, instance, **kwargs):

@@ -4,6 +4,7 @@ Called when content is loaded or saved (and by the admin preview), never while s
 """
 
 import contextlib
+import functools
 import hashlib
 import math
 import re
@@ -374,7 +375,8 @@ _TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
 _HTML_ENTITY = re.compile(r"(&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)")
 
 
-def glossary_pattern(glossary):
+@functools.lru_cache(maxsize=4)  # a load or a term's save marks many texts with one glossary
+def glossary_pattern(glossary: tuple[GlossaryEntry, ...]):
     """(regex matching any spelling as a whole word, entry by casefolded spelling)."""
     by_spelling = {}
     for entry in glossary:
@@ -394,7 +396,7 @@ def mark_glossary_terms(html: str, glossary) -> str:
     """
     if not html or not glossary:
         return html
-    pattern, by_spelling = glossary_pattern(glossary)
+    pattern, by_spelling = glossary_pattern(tuple(glossary))
     # Ids unique on a page that shows two texts (an article and a node's preview card).
     text_id = hashlib.sha256(html.encode()).hexdigest()[:6]
     marked = set()
