@@ -477,3 +477,35 @@ def test_restoring_an_earlier_term_renders_the_texts_again():
     tier.refresh_from_db()
     assert marked_terms(tier.body_html) == [("/glossary/#glycogen", "glycogen")]
     assert 'role="tooltip">Stored sugar.</span>' in tier.body_html
+
+
+# Only words of text are wrapped: markup from the hostile corpus passes through unchanged.
+HOSTILE_WORDS = ["script", "alert", "onerror", "javascript", "img", "amp", "lt", "x", "svg", "a"]
+OUR_MARKUP = re.compile(
+    r'<span class="glossary-term"><span class="glossary-popup" id="[^"]+" role="tooltip">'
+    r'[^<]*</span><a class="glossary-link" href="[^"]+" aria-describedby="[^"]+">([^<]*)</a>'
+    r"</span>"
+)
+
+
+def test_marking_wraps_only_words_of_text_in_every_hostile_input():
+    from tests.test_hostile_markdown import CORPUS
+
+    glossary = [entry(word, f'<img src=x onerror="{word}()">') for word in HOSTILE_WORDS]
+    wrapped = 0
+    for name, text in CORPUS.items():
+        try:
+            html = render_markdown(text).html
+        except Exception:  # refused (too long, too deep, too slow): nothing is shown
+            continue
+        marked = mark_glossary_terms(html, glossary)
+        assert OUR_MARKUP.sub(r"\1", marked) == html, name
+        assert "<img" not in OUR_MARKUP.sub("", marked).replace(html, "") or "<img" in html
+        wrapped += marked != html
+    assert wrapped > 100
+
+
+def test_a_letter_that_only_matches_by_its_capital_is_still_the_term():
+    # "\N{LATIN SMALL LETTER DOTLESS I}" capitalises to "I": the pattern matches it as "i".
+    html = mark("Hello \N{LATIN SMALL LETTER DOTLESS I}mg and img.", [entry("img")])
+    assert marked_terms(html) == [("/glossary/#img", "\N{LATIN SMALL LETTER DOTLESS I}mg")]

@@ -375,13 +375,20 @@ _TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
 _HTML_ENTITY = re.compile(r"(&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)")
 
 
+def _fold(text):
+    """One key for every spelling the pattern matches regardless of case. The regex module
+    also matches letters whose capital is an ASCII one (a dotless i for "i", the Kelvin sign
+    for "k"), which casefold() alone keeps apart."""
+    return text.upper().casefold()
+
+
 @functools.lru_cache(maxsize=4)  # a load or a term's save marks many texts with one glossary
 def glossary_pattern(glossary: tuple[GlossaryEntry, ...]):
     """(regex matching any spelling as a whole word, entry by casefolded spelling)."""
     by_spelling = {}
     for entry in glossary:
         for spelling in entry.spellings:
-            by_spelling.setdefault(spelling.casefold(), entry)
+            by_spelling.setdefault(_fold(spelling), entry)
     # Longest first, so "insulin resistance" wins over "insulin" and "mTORC1" over "mTOR".
     spellings = sorted(by_spelling, key=lambda spelling: (-len(spelling), spelling))
     alternatives = "|".join(re.escape(spelling) for spelling in spellings)
@@ -402,8 +409,8 @@ def mark_glossary_terms(html: str, glossary) -> str:
     marked = set()
 
     def mark(match):
-        entry = by_spelling[match[0].casefold()]
-        if entry.anchor in marked:
+        entry = by_spelling.get(_fold(match[0]))
+        if entry is None or entry.anchor in marked:
             return match[0]
         marked.add(entry.anchor)
         popup_id = f"glossary-{entry.anchor}-{text_id}"
@@ -428,9 +435,8 @@ def mark_glossary_terms(html: str, glossary) -> str:
             if in_node_link:
                 # A [[slug]] link to the map already explains its words (its preview card):
                 # a term there is used, and is not marked again later in the text.
-                marked.update(
-                    by_spelling[found.casefold()].anchor for found in pattern.findall(token)
-                )
+                found = (by_spelling.get(_fold(word)) for word in pattern.findall(token))
+                marked.update(entry.anchor for entry in found if entry is not None)
             output.append(token)
         else:
             # Never inside a character reference: "&amp;" holds no term "amp".
