@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from apps.articles.models import Article
 from apps.content_sync.writers import section_heading
-from apps.core.models import Reference
+from apps.core.models import GlossaryTerm, Reference
 from apps.explorer.models import Edge, EdgeReference, Node, Walk
 from tests.conftest import VALID_ARTICLE, make_node, make_reference, node_file
 
@@ -47,6 +47,7 @@ def clear_content():
     Article.objects.all().delete()
     Node.objects.all().delete()
     Reference.objects.all().delete()
+    GlossaryTerm.objects.all().delete()
 
 
 def snapshot():
@@ -89,7 +90,11 @@ def snapshot():
         )
         for walk in Walk.objects.order_by("slug")
     ]  # fmt: skip
+    glossary = list(
+        GlossaryTerm.objects.order_by("anchor").values("term", "aliases", "definition", "node")
+    )
     return {
+        "glossary": glossary,
         "references": references,
         "articles": articles,
         "nodes": nodes,
@@ -188,6 +193,18 @@ def edit_like_the_admin():
         section="Added in the admin",
     )
 
+    GlossaryTerm.objects.create(
+        term="Zone 2",
+        aliases=["zone two", "Zone-2 training"],
+        definition="An easy, steady pace at which you can still talk: a plain example, with a "
+        'colon and "quotes".',
+    )
+    changed = GlossaryTerm.objects.get(anchor="ampk")
+    changed.definition += " Edited in the admin."
+    changed.aliases = []
+    changed.save()
+    GlossaryTerm.objects.get(anchor="hormesis").delete()
+
     unlinked_node().delete()
 
 
@@ -200,6 +217,7 @@ def test_admin_edits_export_and_load_back_on_a_fresh_database(real_content_dir):
     assert "Wrote references.toml" in output
     assert "Wrote explorer/edges.yaml" in output
     assert "Wrote explorer/nodes/new-signal.md" in output
+    assert "Wrote glossary.toml" in output
     assert "Removed explorer/nodes/" in output
     assert ", 1 removed." in output
 
@@ -583,3 +601,29 @@ def test_a_value_is_written_as_the_python_yaml_emitter_writes_it(value):
         default_style=None if one_line else '"',
     )
     assert yaml_value(value) == python_emitter.removesuffix("\n...\n").removesuffix("\n")
+
+
+def test_a_glossary_emptied_in_the_admin_takes_its_file_with_it(real_content_dir):
+    load(real_content_dir)
+    GlossaryTerm.objects.all().delete()
+
+    output = export(real_content_dir)
+
+    assert "Removed glossary.toml" in output
+    assert not (real_content_dir / "glossary.toml").exists()
+    clear_content()
+    assert "Content loaded." in load(real_content_dir)
+    assert not GlossaryTerm.objects.exists()
+    assert "0 written" in export(real_content_dir)
+
+
+def test_a_deleted_node_leaves_its_glossary_term_without_a_link(real_content_dir):
+    load(real_content_dir)
+    term = GlossaryTerm.objects.create(term="Gut hormone", definition="A messenger.", node="gut")
+    Node.objects.get(slug="gut").delete()
+
+    term.refresh_from_db()
+    assert term.node == ""
+    export(real_content_dir)
+    clear_content()
+    assert "Content loaded." in load(real_content_dir)

@@ -11,7 +11,7 @@ from reversion.models import Version
 
 from apps.articles.models import Article, ArticleTier, Citation
 from apps.content_sync.sync import content_files
-from apps.core.models import Reference
+from apps.core.models import GlossaryTerm, Reference
 from apps.editors.history import restore, restore_plan
 from apps.explorer.models import Edge, EdgeReference, Node, NodeCitation, NodeText, Walk, WalkStep
 from tests.test_editors import change_url, editor_client, form_data, inline_index
@@ -117,6 +117,7 @@ def test_every_version_restores_only_its_own_rows_and_its_page_lists_exactly_the
     versions = list(Version.objects.select_related("content_type").order_by("pk"))
     assert {version._model for version in versions} == {
         Reference, Article, ArticleTier, Node, NodeText, Edge, EdgeReference, Walk, WalkStep,
+        GlossaryTerm,
     }  # fmt: skip
     restored_something = 0
     for version in versions:

@@ -86,8 +86,8 @@ class ArticleTier(MarkdownBody):
     def shows_toc(self):
         return self.tier != Tier.FUNDAMENTALS and bool(self.toc_html)
 
-    def render(self, node_names_by_slug=None, rendered=None):
-        rendered = super().render(node_names_by_slug, rendered)
+    def render(self, node_names_by_slug=None, rendered=None, glossary=None):
+        rendered = super().render(node_names_by_slug, rendered, glossary)
         self.toc_html = rendered.toc_html
         self.reading_minutes = rendered.reading_minutes
         self.position = TIER_POSITIONS[Tier(self.tier)]

@@ -7,6 +7,7 @@ from . import views
 app_name = "articles"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("glossary/", views.glossary, name="glossary"),
     path("articles/<slug:slug>/", views.article, name="article"),
     path("articles/<slug:slug>/<tier:tier>/", views.article_tier, name="article-tier"),
     # "Cite this page": the tier itself, or the references it cites, as .bib, .ris or .json.

@@ -11,7 +11,8 @@ from apps.core.citations import (
     page_key,
     reference_citable,
 )
-from apps.core.models import Tier
+from apps.core.links import link_targets
+from apps.core.models import GlossaryTerm, Status, Tier, sees_drafts
 from apps.core.readers import editor_context, reader_page, remember_tier, remembered_tier, visitor
 from apps.core.versions import page_versions
 from apps.explorer.models import Node
@@ -167,3 +168,19 @@ def article_citation(request, slug, tier, what, extension):
             raise Http404("This article has no such tier.")
         filename += "-references"
     return citation_download(items, extension, filename)
+
+
+@reader_page
+def glossary(request):
+    """Every term, A to Z, each with its address (/glossary/#ampk) and a link to its node of
+    the map when the reader may open that node. Two queries whatever the number of terms."""
+    terms = list(GlossaryTerm.objects.order_by("anchor"))
+    statuses = link_targets().statuses({term.node for term in terms if term.node})
+    editor = sees_drafts(visitor(request))
+    letters = {}
+    for term in terms:
+        status = statuses.get(term.node)
+        readable = status == Status.PUBLISHED or (status is not None and editor)
+        term.node_url = link_targets().url(term.node) if readable else None
+        letters.setdefault(term.letter, []).append(term)
+    return render(request, "articles/glossary.html", {"letters": letters})

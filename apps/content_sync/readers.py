@@ -16,7 +16,13 @@ from pathlib import Path
 import yaml
 
 from apps.changes.models import SUMMARY_MAX_LENGTH
-from apps.core.models import Status, Tier, normalise_reference, reference_problems
+from apps.core.models import (
+    Status,
+    Tier,
+    glossary_problems,
+    normalise_reference,
+    reference_problems,
+)
 from apps.core.rendering import MarkdownRefused, Rendered, find_line, render_markdown
 from apps.explorer.models import Effect, Evidence, Grade, Kind, Timing, identifier_problem
 
@@ -908,6 +914,7 @@ class Content:
     edges: list
     articles: list
     walks: list = field(default_factory=list)
+    glossary: list = field(default_factory=list)  # dicts: term, aliases, definition, node
 
 
 def read_content(root: Path):
@@ -917,4 +924,84 @@ def read_content(root: Path):
     nodes, edges = read_graph(root, reference_keys)
     articles = read_articles(root, reference_keys, {node.slug: node.name for node in nodes})
     walks = read_walks(root, {(edge.source, edge.target) for edge in edges})
-    return Content(references, nodes, edges, articles, walks)
+    glossary = read_glossary(root, {node.slug for node in nodes})
+    return Content(references, nodes, edges, articles, walks, glossary)
+
+
+# --- The glossary: glossary.toml --------------------------------------------------------------
+
+GLOSSARY_FILE = "glossary.toml"
+GLOSSARY_REQUIRED = {"term", "definition"}
+GLOSSARY_ORDER = ("term", "aliases", "definition", "node")  # the order fields are written in
+
+
+@dataclass
+class _ReadTerm:  # what glossary_problems compares a term with
+    term: str
+    aliases: list
+
+
+def read_glossary(root: Path, node_slugs):
+    """Term dicts from glossary.toml (none when there is no such file), each checked by the
+    rules the admin uses too; raises ContentErrors naming file and line."""
+    path = root / GLOSSARY_FILE
+    shown = _display(path, root)
+    if not path.exists() and not path.is_symlink():
+        return []
+    text = read_source(path, shown)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        where = re.search(r"\(at line (\d+), column \d+\)", str(error))
+        line = int(where[1]) if where else text.count("\n") + 1
+        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(error))
+        raise ContentErrors([ContentError(shown, line, f"invalid TOML: {message}")]) from error
+    extra = sorted(data.keys() - {"term"})
+    if extra:
+        line = find_line(text, extra[0])
+        raise ContentErrors([ContentError(shown, line, f"unknown section “{extra[0]}”")])
+    entries = data.get("term", [])
+    if not isinstance(entries, list):
+        raise ContentErrors([ContentError(shown, 1, "terms must be [[term]] tables")])
+    lines = text.splitlines()
+    headers = [number for number, line in enumerate(lines, 1) if line.strip() == "[[term]]"]
+    if len(headers) != len(entries):  # written as an inline array: no per-entry lines to give
+        headers = [1] * len(entries)
+    errors, terms, read = [], [], []
+    for entry, line, next_line in zip(
+        entries, headers, [*headers[1:], len(lines) + 1], strict=True
+    ):
+        if not isinstance(entry, dict):
+            errors.append(ContentError(shown, line, "each term must be a [[term]] table"))
+            continue
+        field_lines = {}
+        for number in range(line, next_line):
+            assignment = re.match(r"\s*([A-Za-z0-9_-]+)\s*=", lines[number - 1])
+            if assignment:
+                field_lines.setdefault(assignment[1], number)
+        problems = [
+            (None, f"missing required field “{name}”")
+            for name in sorted(GLOSSARY_REQUIRED - entry.keys())
+        ]
+        problems += [
+            (name, f"unknown field “{name}”") for name in sorted(entry.keys() - set(GLOSSARY_ORDER))
+        ]
+        values = {
+            "term": entry.get("term"),
+            "aliases": entry.get("aliases", []),
+            "definition": entry.get("definition"),
+            "node": entry.get("node", ""),
+        }
+        if not problems:
+            problems = glossary_problems(values, read, node_slugs)
+        errors += [
+            ContentError(shown, field_lines.get(name, line), message) for name, message in problems
+        ]
+        if isinstance(values["term"], str) and isinstance(values["aliases"], list):
+            aliases = [alias for alias in values["aliases"] if isinstance(alias, str)]
+            read.append(_ReadTerm(values["term"], aliases))
+        if not problems:
+            terms.append(values)
+    if errors:
+        raise ContentErrors(errors)
+    return terms

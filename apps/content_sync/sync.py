@@ -20,12 +20,27 @@ from reversion.models import Revision
 
 from apps.articles.models import Article, ArticleTier
 from apps.changes.models import Change
-from apps.core.models import Reference
+from apps.core.models import GlossaryTerm, Reference
 from apps.explorer.models import Edge, EdgeReference, Node, NodeText, Walk, WalkStep
 
 from .models import ContentSync, digest
-from .readers import ARTICLES_DIR, EDGES_FILE, GRAPH_DIR, NODES_DIR, REFERENCES_FILE, WALKS_DIR
-from .writers import article_text, edges_text, node_text, references_text, walk_text
+from .readers import (
+    ARTICLES_DIR,
+    EDGES_FILE,
+    GLOSSARY_FILE,
+    GRAPH_DIR,
+    NODES_DIR,
+    REFERENCES_FILE,
+    WALKS_DIR,
+)
+from .writers import (
+    article_text,
+    edges_text,
+    glossary_text,
+    node_text,
+    references_text,
+    walk_text,
+)
 
 EDGES_PATH = Path(GRAPH_DIR) / EDGES_FILE
 LOAD_COMMENT = "Loaded from"  # how load_content's revisions start
@@ -57,6 +72,9 @@ def content_files():
             walk,
             [(step, step.edge.source.slug, step.edge.target.slug) for step in walk.steps.all()],
         )
+    glossary = glossary_text(GlossaryTerm.objects.all())
+    if glossary is not None:  # a site with no glossary has no glossary.toml
+        files[Path(GLOSSARY_FILE)] = glossary
     return files
 
 
@@ -90,6 +108,8 @@ def content_path(row):
         return walk_path(row.walk)
     if isinstance(row, Reference):
         return Path(REFERENCES_FILE)
+    if isinstance(row, GlossaryTerm):
+        return Path(GLOSSARY_FILE)
     raise TypeError(f"{type(row).__name__} is not stored in content/")
 
 
@@ -124,7 +144,7 @@ def unsynced_changes(content_dir: Path):
 
 
 def database_has_content():
-    return any(model.objects.exists() for model in (Reference, Article, Node, Edge))
+    return any(model.objects.exists() for model in (Reference, Article, Node, Edge, GlossaryTerm))
 
 
 def difference(held, on_disk):

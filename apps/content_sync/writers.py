@@ -13,7 +13,7 @@ import yaml
 
 from apps.core.models import Tier
 
-from .readers import REFERENCE_ORDER
+from .readers import GLOSSARY_ORDER, REFERENCE_ORDER
 
 SECTION_WIDTH = 100  # a section heading's dashes run to this column
 
@@ -196,3 +196,20 @@ def walk_text(walk, steps):
         lines += [f"  - from: {yaml_value(source)}", f"    to: {yaml_value(target)}"]
         lines += [f"    {tier.value}: {yaml_value(step.text(tier))}" for tier in Tier]
     return "\n".join(lines) + "\n"
+
+
+GLOSSARY_HEADER = """\
+# The glossary: a plain definition of each word a reader may not know, shown on /glossary/ and
+# beside the first use of the word in every text. See README.md for the format. Written by
+# `manage.py export_content`.
+
+"""
+
+
+def glossary_text(terms):
+    """glossary.toml for `terms`, in alphabetical order of their addresses; None for none."""
+    entries = []
+    for term in sorted(terms, key=lambda term: term.anchor):
+        entry = {name: getattr(term, name) for name in GLOSSARY_ORDER}
+        entries.append({name: value for name, value in entry.items() if value not in ("", [])})
+    return GLOSSARY_HEADER + tomli_w.dumps({"term": entries}) if entries else None

@@ -9,6 +9,24 @@ class CoreConfig(AppConfig):
     verbose_name = "Sources"
 
     def ready(self):
-        from .models import ContentVersion, count_content_changes
+        from django.db.models.signals import post_delete, post_save, pre_save
+
+        from .models import (
+            ContentVersion,
+            GlossaryTerm,
+            count_content_changes,
+            remember_term_before_change,
+            render_texts_after_term_change,
+        )
 
         count_content_changes(self, ContentVersion)
+        # A term added, changed or removed: the texts that use it are rendered again.
+        pre_save.connect(
+            remember_term_before_change, sender=GlossaryTerm, dispatch_uid="glossary-remember"
+        )
+        for signal in (post_save, post_delete):
+            signal.connect(
+                render_texts_after_term_change,
+                sender=GlossaryTerm,
+                dispatch_uid=f"glossary-render-{signal is post_save}",
+            )

@@ -14,10 +14,19 @@ import reversion
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import connection, models, transaction
 from django.dispatch import Signal
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from .links import link_targets
-from .rendering import MarkdownRefused, find_line, normalise_markdown, render_markdown
+from .rendering import (
+    GlossaryEntry,
+    MarkdownRefused,
+    find_line,
+    mark_glossary_terms,
+    normalise_markdown,
+    render_markdown,
+)
 
 
 class Tier(models.TextChoices):
@@ -308,25 +317,29 @@ class MarkdownBody(models.Model):
         abstract = True
 
     @transaction.atomic
-    def save(self, *args, node_names_by_slug=None, rendered=None, **kwargs):
-        rendered = self.render(node_names_by_slug, rendered)
+    def save(self, *args, node_names_by_slug=None, rendered=None, glossary=None, **kwargs):
+        rendered = self.render(node_names_by_slug, rendered, glossary)
         new = self._state.adding
         super().save(*args, **kwargs)
         self.set_citations(rendered.citation_keys, new=new, uses=rendered.citation_uses)
         self.set_node_links(rendered.node_slugs)
 
-    def render(self, node_names_by_slug=None, rendered=None):
+    def render(self, node_names_by_slug=None, rendered=None, glossary=None):
         """Render the Markdown into the stored HTML; returns what render_markdown gave.
 
         `rendered` is this very text already rendered with these node names (load_content
-        renders each text once, as it checks it), so it is not rendered again.
+        renders each text once, as it checks it), so it is not rendered again. The first use
+        of each term of `glossary` (GlossaryTerm.objects.entries(); by default the stored
+        glossary) is marked in the stored HTML.
         """
         self.body_markdown = normalise_markdown(self.body_markdown)
         if rendered is None:
             if node_names_by_slug is None:
                 node_names_by_slug = link_targets().names()
             rendered = render_markdown(self.body_markdown, node_names_by_slug)
-        self.body_html = rendered.html
+        if glossary is None:
+            glossary = GlossaryTerm.objects.entries()
+        self.body_html = mark_glossary_terms(rendered.html, glossary)
         return rendered
 
     def set_node_links(self, slugs):
@@ -466,3 +479,203 @@ def count_content_changes(app_config, *derived):
         post_save.connect(bump_content_version, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"{uid}-delete")
         m2m_changed.connect(bump_content_version, sender=model, dispatch_uid=f"{uid}-m2m")
+
+
+# --- The glossary ---------------------------------------------------------------------------
+# Terms live in the foundation, beside references: every text of every app uses them, and a
+# term names its map node by slug, checked through links.py's link_targets() like a [[slug]]
+# link, so core imports no app above it.
+
+MAX_DEFINITION_CHARACTERS = 300
+# Greek letters in names such as PGC-1 alpha and TNF-alpha, spelt out for the term's address.
+_GREEK = str.maketrans({"\u03b1": "a", "\u03b2": "b", "\u03b3": "g", "\u03b4": "d", "\u03ba": "k"})
+_SPELLING_FORBIDDEN = re.compile(r"[<>&\"'\[\]\n]")
+
+
+def glossary_anchor(term):
+    """The term's id on /glossary/: "PGC-1\u03b1" → "pgc-1a", "Insulin resistance" →
+    "insulin-resistance"."""
+    return slugify(term.translate(_GREEK))
+
+
+def glossary_problems(values, other_terms=(), node_slugs=None):
+    """(field, message) for each value of a term that the site cannot use. `values` maps field
+    names (term, aliases, definition, node) to values as a form cleans them or the file holds
+    them; `other_terms` are the other terms (GlossaryTerm or anything with the same fields);
+    `node_slugs` the nodes a term may name (by default, the map's as link_targets knows it)."""
+    problems = []
+    term = values.get("term")
+    if not (isinstance(term, str) and term.strip()):
+        problems.append(("term", "term must be text"))
+        term = ""
+    aliases = values.get("aliases", [])
+    if not (isinstance(aliases, list) and all(isinstance(a, str) and a.strip() for a in aliases)):
+        problems.append(("aliases", "aliases must be a list of words"))
+        aliases = []
+    for name, spelling in [("term", term), *(("aliases", alias) for alias in aliases)]:
+        if _SPELLING_FORBIDDEN.search(spelling):
+            problems.append((name, f"“{spelling}” may not hold < > & \" ' [ ] or a line break"))
+        elif len(spelling) > 80:
+            problems.append((name, f"“{spelling[:20]}…” is longer than 80 characters"))
+    if term and not glossary_anchor(term):
+        problems.append(("term", f"term “{term}” needs at least one letter or digit"))
+    definition = values.get("definition")
+    if not (isinstance(definition, str) and definition.strip()):
+        problems.append(("definition", "definition must be text"))
+    elif len(definition) > MAX_DEFINITION_CHARACTERS:
+        problems.append(
+            (
+                "definition",
+                f"definition is {len(definition)} characters long; at most "
+                f"{MAX_DEFINITION_CHARACTERS} (a definition is a sentence or two)",
+            )
+        )
+    node = values.get("node") or ""
+    if not isinstance(node, str):
+        problems.append(("node", "node must be a node's slug"))
+    elif node and node not in (
+        link_targets().statuses([node]) if node_slugs is None else node_slugs
+    ):
+        problems.append(("node", f"no node of the map has the slug “{node}”"))
+    taken = {}
+    for other in other_terms:
+        for spelling in [other.term, *other.aliases]:
+            taken.setdefault(spelling.casefold(), other.term)
+        taken.setdefault(glossary_anchor(other.term), other.term)
+    if term and (term.casefold() in taken or glossary_anchor(term) in taken):
+        clash = taken.get(term.casefold()) or taken[glossary_anchor(term)]
+        problems.append(("term", f"“{term}” is already in the glossary as “{clash}”"))
+    seen = {term.casefold()}
+    for alias in aliases:
+        if alias.casefold() in taken:
+            problems.append(
+                ("aliases", f"“{alias}” already stands for “{taken[alias.casefold()]}”")
+            )
+        elif alias.casefold() in seen:
+            problems.append(("aliases", f"“{alias}” is listed twice"))
+        seen.add(alias.casefold())
+    return problems
+
+
+class GlossaryTermQuerySet(models.QuerySet):
+    def entries(self):
+        """What texts are marked with (rendering.GlossaryEntry), in one query."""
+        page = reverse("articles:glossary")
+        return [
+            GlossaryEntry(
+                anchor=term.anchor,
+                term=term.term,
+                definition=term.definition,
+                spellings=(term.term, *term.aliases),
+                url=f"{page}#{term.anchor}",
+            )
+            for term in self.order_by("term")
+        ]
+
+
+@reversion.register()
+class GlossaryTerm(models.Model):
+    """A word readers may not know, with a plain definition (Fundamentals level). Texts mark
+    its first use when they are rendered; a change here renders again the texts that use it."""
+
+    term = models.CharField(max_length=80, unique=True)
+    anchor = models.SlugField(max_length=80, unique=True, editable=False)
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='Other spellings that count as a use, e.g. ["myokines"] for "myokine".',
+    )
+    definition = models.TextField(
+        max_length=MAX_DEFINITION_CHARACTERS,
+        help_text="One or two plain sentences a reader with no background understands.",
+    )
+    node = models.SlugField(
+        "map node",
+        blank=True,
+        help_text="The slug of the node of the map this term is about, if there is one.",
+    )
+
+    objects = GlossaryTermQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["anchor"]
+
+    def __str__(self):
+        return self.term
+
+    def save(self, *args, **kwargs):
+        self.anchor = glossary_anchor(self.term)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{reverse('articles:glossary')}#{self.anchor}"
+
+    @property
+    def letter(self):
+        first = self.anchor[:1].upper()
+        return first if first.isalpha() else "#"
+
+
+# load_content renders every text itself, once, with the glossary it loads: it switches off
+# the rendering again of texts that a term's save would otherwise start.
+_glossary_renders_suspended = contextvars.ContextVar("glossary_renders_suspended", default=False)
+
+
+@contextlib.contextmanager
+def texts_rendered_by_caller():
+    token = _glossary_renders_suspended.set(True)
+    try:
+        yield
+    finally:
+        _glossary_renders_suspended.reset(token)
+
+
+def concrete_markdown_bodies():
+    """Every model of stored Markdown text (an article's tier, a node's text), found by class,
+    so the foundation names none of the apps above it."""
+    found, pending = [], list(MarkdownBody.__subclasses__())
+    while pending:
+        model = pending.pop()
+        pending += model.__subclasses__()
+        if not model._meta.abstract and not model._meta.proxy:
+            found.append(model)
+    return found
+
+
+def render_texts_using(spellings, anchors):
+    """Render again, with the glossary as it now is, every text that uses any of `spellings`
+    or is marked with a term at any of `anchors` (a term renamed or removed). Only the stored
+    HTML changes: it is worked out from the Markdown, so no version of the text is recorded."""
+    if _glossary_renders_suspended.get():
+        return
+    glossary = GlossaryTerm.objects.entries()
+    page = reverse("articles:glossary")
+    uses = models.Q(pk__in=[])
+    for spelling in filter(None, spellings):
+        uses |= models.Q(body_markdown__icontains=spelling)
+    for anchor in filter(None, anchors):
+        uses |= models.Q(body_html__contains=f'href="{page}#{anchor}"')
+    names = link_targets().names()
+    for model in concrete_markdown_bodies():
+        for text in model._default_manager.filter(uses).only("pk", "body_markdown", "body_html"):
+            html = mark_glossary_terms(render_markdown(text.body_markdown, names).html, glossary)
+            if html != text.body_html:
+                model._default_manager.filter(pk=text.pk).update(body_html=html)
+
+
+def remember_term_before_change(sender, instance, **kwargs):
+    """The row as it is before a save (a restore from history included): the texts marked with
+    its old spelling are found by it."""
+    instance.previous = (
+        GlossaryTerm.objects.filter(pk=instance.pk).values("anchor", "term", "aliases").first()
+        if instance.pk
+        else None
+    )
+
+
+def render_texts_after_term_change(sender, instance, **kwargs):
+    previous = getattr(instance, "previous", None) or {"anchor": "", "term": "", "aliases": []}
+    render_texts_using(
+        [instance.term, *instance.aliases, previous["term"], *previous["aliases"]],
+        [instance.anchor, previous["anchor"]],
+    )

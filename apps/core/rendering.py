@@ -4,6 +4,7 @@ Called when content is loaded or saved (and by the admin preview), never while s
 """
 
 import contextlib
+import functools
 import hashlib
 import math
 import re
@@ -11,6 +12,7 @@ import signal
 import threading
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
+from html import escape
 from html.parser import HTMLParser
 
 import bleach
@@ -396,3 +398,100 @@ def find_line(text: str, needle: str) -> int:
     """1-based line of the first occurrence of needle in text (1 if absent)."""
     index = text.find(needle)
     return text.count("\n", 0, index) + 1 if index >= 0 else 1
+
+
+# --- Glossary terms -------------------------------------------------------------------------
+# The first use of each glossary term in a text becomes a link to the term on /glossary/, with
+# its definition beside it for hover, focus and tap (the popup's CSS and Escape are in
+# static/css/site.css and static/js/site.js). It runs on the sanitised HTML, right after
+# render_markdown, when a text is saved or loaded: the markup it adds is the site's own, so
+# authors cannot write it, and a definition is always escaped text.
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    anchor: str  # the term's id on the glossary page
+    term: str
+    definition: str
+    spellings: tuple[str, ...]  # the term and its aliases: each counts as a use
+    url: str  # the term on the glossary page
+
+
+# Inside these a term is left as it is: headings, links (citation markers are links in <sup>),
+# code, and markup that is already an explanation.
+GLOSSARY_SKIPPED_TAGS = {
+    "a", "abbr", "code", "pre", "sup", "h1", "h2", "h3", "h4", "h5", "h6", "dfn", "kbd", "samp",
+}  # fmt: skip
+_HTML_TAG = re.compile(r"(<[^>]*>)")
+_TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)")
+_HTML_ENTITY = re.compile(r"(&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);)")
+
+
+def _fold(text):
+    """One key for every spelling the pattern matches regardless of case. The regex module
+    also matches letters whose capital is an ASCII one (a dotless i for "i", the Kelvin sign
+    for "k"), which casefold() alone keeps apart."""
+    return text.upper().casefold()
+
+
+@functools.lru_cache(maxsize=4)  # a load or a term's save marks many texts with one glossary
+def glossary_pattern(glossary: tuple[GlossaryEntry, ...]):
+    """(regex matching any spelling as a whole word, entry by casefolded spelling)."""
+    by_spelling = {}
+    for entry in glossary:
+        for spelling in entry.spellings:
+            by_spelling.setdefault(_fold(spelling), entry)
+    # Longest first, so "insulin resistance" wins over "insulin" and "mTORC1" over "mTOR".
+    spellings = sorted(by_spelling, key=lambda spelling: (-len(spelling), spelling))
+    alternatives = "|".join(re.escape(spelling) for spelling in spellings)
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?!\w)", re.IGNORECASE), by_spelling
+
+
+def mark_glossary_terms(html: str, glossary) -> str:
+    """`html` (clean_html's output) with the first use of each term of `glossary` marked.
+
+    A use counts outside headings, links, code and citation markers only. bleach escapes "<"
+    and ">" in text and attribute values, so splitting on tags is exact here.
+    """
+    if not html or not glossary:
+        return html
+    pattern, by_spelling = glossary_pattern(tuple(glossary))
+    # Ids unique on a page that shows two texts (an article and a node's preview card).
+    text_id = hashlib.sha256(html.encode()).hexdigest()[:6]
+    marked = set()
+
+    def mark(match):
+        entry = by_spelling.get(_fold(match[0]))
+        if entry is None or entry.anchor in marked:
+            return match[0]
+        marked.add(entry.anchor)
+        popup_id = f"glossary-{entry.anchor}-{text_id}"
+        # The popup comes first: shown, it sits in the line before the word, so it cannot
+        # break the kerning between the word and the punctuation after it.
+        return (
+            f'<span class="glossary-term"><span class="glossary-popup" id="{popup_id}" '
+            f'role="tooltip">{escape(entry.definition)}</span><a class="glossary-link" '
+            f'href="{escape(entry.url)}" aria-describedby="{popup_id}">{match[0]}</a></span>'
+        )
+
+    output, skipped_depth, in_node_link = [], 0, False
+    for token in _HTML_TAG.split(html):
+        if token.startswith("<"):
+            tag = _TAG_NAME.match(token)
+            if tag and tag[2].lower() in GLOSSARY_SKIPPED_TAGS and not token.endswith("/>"):
+                skipped_depth = max(0, skipped_depth + (-1 if tag[1] else 1))
+                if tag[2].lower() == "a":
+                    in_node_link = not tag[1] and 'class="node-link"' in token
+            output.append(token)
+        elif skipped_depth or not token.strip():
+            if in_node_link:
+                # A [[slug]] link to the map already explains its words (its preview card):
+                # a term there is used, and is not marked again later in the text.
+                found = (by_spelling.get(_fold(word)) for word in pattern.findall(token))
+                marked.update(entry.anchor for entry in found if entry is not None)
+            output.append(token)
+        else:
+            # Never inside a character reference: "&amp;" holds no term "amp".
+            for index, piece in enumerate(_HTML_ENTITY.split(token)):
+                output.append(piece if index % 2 else pattern.sub(mark, piece))
+    return "".join(output)

@@ -14,6 +14,11 @@ class EditorsAdminSite(admin.AdminSite):
         return [
             path("preview/", self.admin_view(views.markdown_preview), name="markdown-preview"),
             path(
+                "glossary-preview/",
+                self.admin_view(views.glossary_preview),
+                name="glossary-preview",
+            ),
+            path(
                 "suggestions/",
                 self.admin_view(views.editor_suggestions),
                 name="editor-suggestions",

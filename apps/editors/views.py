@@ -12,8 +12,15 @@ from django.views.decorators.vary import vary_on_headers
 
 from apps.articles.models import Article
 from apps.core.links import link_targets
-from apps.core.models import Reference, Status, Tier, markdown_problems
-from apps.core.rendering import MarkdownRefused, render_markdown
+from apps.core.models import (
+    MAX_DEFINITION_CHARACTERS,
+    GlossaryTerm,
+    Reference,
+    Status,
+    Tier,
+    markdown_problems,
+)
+from apps.core.rendering import MarkdownRefused, mark_glossary_terms, render_markdown
 from apps.explorer.models import Edge, Node
 
 from .readability import readability
@@ -36,6 +43,8 @@ def preview_context(text, tier=None, intermediate_markdown=None):
     except MarkdownRefused as refused:
         where = f" (line {refused.line})" if refused.line > 1 else ""
         return {"refused": refused.message + where, "tier": tier}
+    # As the page will store it: the first use of each glossary term marked.
+    rendered.html = mark_glossary_terms(rendered.html, GlossaryTerm.objects.entries())
     found = Reference.objects.in_bulk(rendered.citation_keys, field_name="key")
     return {
         "rendered": rendered,
@@ -50,6 +59,31 @@ def preview_context(text, tier=None, intermediate_markdown=None):
         "shows_toc": tier != Tier.FUNDAMENTALS and bool(rendered.toc_html),
         "readability": readability(text, tier, intermediate_markdown),
     }
+
+
+def definition_preview_context(text):
+    """A glossary definition as readers will see it (escaped text, one line of spaces), with
+    its reading grade against the Fundamentals aim: a definition is for any reader."""
+    definition = " ".join(text.split())
+    return {
+        "definition": definition,
+        "length": len(definition),
+        "max_length": MAX_DEFINITION_CHARACTERS,
+        "readability": readability(definition, Tier.FUNDAMENTALS),
+    }
+
+
+@require_POST
+def glossary_preview(request):
+    """The preview under a glossary definition, as the form is typed in."""
+    if preview_throttled(request.user):
+        return HttpResponse(
+            f"At most {PREVIEWS_PER_SECOND} previews a second: this one was skipped.",
+            status=429,
+            content_type="text/plain",
+        )
+    text = request.POST.get(request.POST.get("field", ""), "")
+    return render(request, "editors/definition_preview.html", definition_preview_context(text))
 
 
 def sibling_value(data, field, name):

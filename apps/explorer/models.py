@@ -15,6 +15,7 @@ from apps.core.links import LinkTargets
 from apps.core.models import (
     Editorial,
     EditorialQuerySet,
+    GlossaryTerm,
     MarkdownBody,
     Reference,
     Tier,
@@ -708,3 +709,10 @@ def lay_out_after_commit(**kwargs):
     connection = transaction.get_connection()
     if not any(entry[1] is lay_out_the_map for entry in connection.run_on_commit):
         transaction.on_commit(lay_out_the_map)
+
+
+@receiver(post_delete, sender=Node, dispatch_uid="glossary-forgets-deleted-node")
+def glossary_forgets_deleted_node(sender, instance, **kwargs):
+    """A glossary term names its node by slug (the foundation holds no key into the map): the
+    terms of a deleted node stop linking to it, so the exported glossary still loads."""
+    GlossaryTerm.objects.filter(node=instance.slug).update(node="")

@@ -356,6 +356,79 @@
       if (!chosen || bar.scrollWidth <= bar.clientWidth) return;
       const right = chosen.getBoundingClientRect().right - bar.getBoundingClientRect().left + bar.scrollLeft;
       if (right > bar.scrollLeft + bar.clientWidth) bar.scrollLeft = right - bar.clientWidth;
+
+// Glossary terms in a text (apps/core/rendering.py mark_glossary_terms): the definition shows
+// on hover and focus by CSS alone. This keeps it on screen, closes it with Escape, and on a
+// touch screen makes the first tap show it (a second tap follows the link to the glossary).
+// Without JavaScript the link leads to the definition on /glossary/.
+(function () {
+  "use strict";
+
+  let lastPointer = "mouse";
+
+  function termOf(node) {
+    return node && node.closest ? node.closest(".glossary-term") : null;
+  }
+
+  function keepOnScreen(term) {
+    const popup = term.querySelector(".glossary-popup");
+    if (!popup) return;
+    popup.style.left = "";
+    const box = popup.getBoundingClientRect();
+    if (!box.width) return;
+    const room = document.documentElement.clientWidth - 8;
+    let shift = 0;
+    if (box.right > room) shift = room - box.right;
+    if (box.left + shift < 8) shift = 8 - box.left;
+    if (shift) popup.style.left = shift + "px";
+  }
+
+  function closeAll(except) {
+    document.querySelectorAll(".glossary-term.is-open").forEach(function (term) {
+      if (term !== except) term.classList.remove("is-open");
+    });
+  }
+
+  document.addEventListener("pointerdown", function (event) {
+    lastPointer = event.pointerType || "mouse";
+    if (!termOf(event.target)) closeAll(null);
+  });
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest && event.target.closest("a.glossary-link");
+    if (!link || lastPointer !== "touch") return;
+    const term = termOf(link);
+    if (term.classList.contains("is-open")) return; // the second tap opens the glossary
+    event.preventDefault();
+    closeAll(term);
+    term.classList.remove("is-dismissed");
+    term.classList.add("is-open");
+    keepOnScreen(term);
+  });
+  document.addEventListener("mouseover", function (event) {
+    const term = termOf(event.target);
+    if (term && !term.contains(event.relatedTarget)) keepOnScreen(term);
+  });
+  document.addEventListener("mouseout", function (event) {
+    const term = termOf(event.target);
+    if (term && !term.contains(event.relatedTarget)) term.classList.remove("is-dismissed");
+  });
+  document.addEventListener("focusin", function (event) {
+    const term = termOf(event.target);
+    if (term) keepOnScreen(term);
+  });
+  document.addEventListener("focusout", function (event) {
+    const term = termOf(event.target);
+    if (term && !term.contains(event.relatedTarget)) {
+      term.classList.remove("is-dismissed", "is-open");
+    }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    document.querySelectorAll(".glossary-term").forEach(function (term) {
+      if (term.matches(":hover, :focus-within, .is-open")) {
+        term.classList.remove("is-open");
+        term.classList.add("is-dismissed");
+      }
     });
   });
 })();

@@ -5,4 +5,4 @@ would then import editors while editors imports them. base.py holds what every m
 shares; each module beside it registers one part of the site.
 """
 
-from . import articles, explorer, references  # noqa: F401 (each registers its models)
+from . import articles, explorer, glossary, references  # noqa: F401 (each registers its models)

@@ -5,7 +5,13 @@ from django.core.management.base import CommandError
 from django.db import transaction
 
 from apps.content_sync.models import ContentSync
-from apps.content_sync.readers import ARTICLES_DIR, GRAPH_DIR, NODES_DIR, WALKS_DIR
+from apps.content_sync.readers import (
+    ARTICLES_DIR,
+    GLOSSARY_FILE,
+    GRAPH_DIR,
+    NODES_DIR,
+    WALKS_DIR,
+)
 from apps.content_sync.sync import ContentSyncCommand, content_files
 from apps.content_sync.writers import write_file
 
@@ -50,6 +56,11 @@ class Command(ContentSyncCommand):
             (Path(GRAPH_DIR) / NODES_DIR, "*.md"),
             (Path(GRAPH_DIR) / WALKS_DIR, "*.yaml"),
         ]
+        # A glossary emptied in the admin: its file goes too, as the database writes none.
+        glossary = content_dir / GLOSSARY_FILE
+        if Path(GLOSSARY_FILE) not in files and glossary.is_file():
+            glossary.unlink()
+            removed.append(Path(GLOSSARY_FILE))
         for folder, pattern in folders:
             for path in sorted((content_dir / folder).glob(pattern)):
                 if path.relative_to(content_dir) not in files:

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from apps.content_sync.readers import (
     ARTICLES_DIR,
     EDGES_FILE,
+    GLOSSARY_FILE,
     GRAPH_DIR,
     NODES_DIR,
     REFERENCE_ORDER,
@@ -20,11 +21,13 @@ from apps.content_sync.readers import (
 from apps.content_sync.writers import (
     article_text,
     edges_text,
+    glossary_text,
     node_text,
     references_text,
     walk_text,
     write_file,
 )
+from apps.core.models import glossary_anchor
 
 NODE_LINK = re.compile(r"\[\[(?P<slug>[a-z0-9-]+)")
 CITATION = re.compile(r"@(?P<key>[a-z0-9]+)")
@@ -181,4 +184,11 @@ def grown_files(content, times):
         for edge in content.edges[:JOINS_PER_COPY]
     ]
     files[Path(GRAPH_DIR) / EDGES_FILE] = edges_text(edges)
+    # One glossary for all copies (every copy's texts use the same words); its terms name the
+    # first copy's nodes, which keep their slugs.
+    glossary = glossary_text(
+        SimpleNamespace(**term, anchor=glossary_anchor(term["term"])) for term in content.glossary
+    )
+    if glossary is not None:
+        files[Path(GLOSSARY_FILE)] = glossary
     return files, len(edges)

@@ -18,7 +18,14 @@ from apps.content_sync.sync import (
     content_files,
     unsynced_changes,
 )
-from apps.core.models import ContentVersion, Reference, Tier
+from apps.core.models import (
+    ContentVersion,
+    GlossaryTerm,
+    Reference,
+    Tier,
+    glossary_anchor,
+    texts_rendered_by_caller,
+)
 from apps.explorer.models import (
     Edge,
     EdgeReference,
@@ -35,7 +42,10 @@ NODE_FIELDS = (
     "name", "kind", "label", "aliases", "hgnc", "uniprot", "status", "last_reviewed", "next_review",
 )  # fmt: skip
 WALK_FIELDS = ("title", "summary", "status", "last_reviewed", "next_review")
-KINDS = ("references", "nodes", "node texts", "edges", "articles", "tiers", "walks")
+KINDS = (
+    "references", "glossary terms", "nodes", "node texts", "edges", "articles", "tiers", "walks",
+)  # fmt: skip
+GLOSSARY_FIELDS = ("term", "aliases", "definition", "node")
 
 
 class Command(ContentSyncCommand):
@@ -98,20 +108,36 @@ class Command(ContentSyncCommand):
                 refuse_to_overwrite(unsynced_changes(content_dir), content_dir)
             # One entry in every changed object's history, so the admin shows loads beside edits,
             # and one raise of the content version for the whole load.
-            with reversion.create_revision(), ContentVersion.bumped_once():
+            # Every text is rendered below with the glossary being loaded, so a term's save
+            # need not render again the texts that use it.
+            with (
+                reversion.create_revision(),
+                ContentVersion.bumped_once(),
+                texts_rendered_by_caller(),
+            ):
                 reversion.set_comment(f"{LOAD_COMMENT} {content_dir.name}/ by load_content.")
                 # What the database holds, read once: a row per query would be thousands of
                 # queries for a large content folder.
                 held = HeldRows.read()
                 for data in content.references:
                     tally["references"][sync_reference(data, held)] += 1
+                glossary_terms = [sync_glossary_term(data, held) for data in content.glossary]
+                for _term, result in glossary_terms:
+                    tally["glossary terms"][result] += 1
+                # Removed before the texts are rendered, so no text keeps a term that is gone.
+                stale_terms = GlossaryTerm.objects.exclude(
+                    pk__in=[term.pk for term, _result in glossary_terms]
+                )
+                tally["glossary terms"]["removed"] = stale_terms.count()
+                stale_terms.delete()
+                glossary = GlossaryTerm.objects.entries()
                 nodes, node_results = {}, {}
                 for source in content.nodes:
                     nodes[source.slug], node_results[source.slug] = sync_node(source, held)
                     tally["nodes"][node_results[source.slug]] += 1
                 for source in content.nodes:
                     node = nodes[source.slug]
-                    results = sync_node_texts(node, source, names, held)
+                    results = sync_node_texts(node, source, names, held, glossary)
                     tally["node texts"].update(results)
                     if set(results) - {"unchanged"}:
                         # A node's version holds its texts: record it whenever one changes.
@@ -130,7 +156,9 @@ class Command(ContentSyncCommand):
                     edges[source.source, source.target] = edge
                     tally["edges"][result] += 1
                 for source in content.articles:
-                    article, article_result, tier_results = sync_article(source, names, held)
+                    article, article_result, tier_results = sync_article(
+                        source, names, held, glossary
+                    )
                     tally["articles"][article_result] += 1
                     tally["tiers"].update(tier_results)
                     record_loaded_change(
@@ -185,6 +213,7 @@ class HeldRows:
     articles: dict
     walks: dict
     latest_changes: dict  # ("article" or "node", id) -> its latest published Change
+    glossary: dict  # anchor -> GlossaryTerm
 
     @classmethod
     def read(cls):
@@ -199,6 +228,7 @@ class HeldRows:
             articles=Article.objects.in_bulk(field_name="slug"),
             walks=Walk.objects.in_bulk(field_name="slug"),
             latest_changes=Change.objects.latest_by_page(),
+            glossary=GlossaryTerm.objects.in_bulk(field_name="anchor"),
         )
 
 
@@ -259,6 +289,13 @@ def sync_reference(data, held):
     return sync_fields(Reference, held.references.get(data["key"]), {"key": data["key"]}, data)[1]
 
 
+def sync_glossary_term(data, held):
+    """The term as glossary.toml has it; returns (term, what happened)."""
+    anchor = glossary_anchor(data["term"])
+    values = {name: data[name] for name in GLOSSARY_FIELDS}
+    return sync_fields(GlossaryTerm, held.glossary.get(anchor), {}, values)
+
+
 def sync_node(source, held):
     return sync_fields(
         Node,
@@ -268,7 +305,7 @@ def sync_node(source, held):
     )
 
 
-def sync_texts(existing, source, make, compared_fields, names):
+def sync_texts(existing, source, make, compared_fields, names, glossary):
     """Save each tier's Markdown unless its rendering and citations are already stored."""
     results = []
     for tier_name, markdown in source.bodies.items():
@@ -280,23 +317,24 @@ def sync_texts(existing, source, make, compared_fields, names):
             else []
         )
         text.body_markdown = markdown
-        rendered = text.render(names, source.rendered.get(tier_name))
+        rendered = text.render(names, source.rendered.get(tier_name), glossary)
         unchanged = stored == {name: getattr(text, name) for name in compared_fields}
         if text.pk and unchanged and stored_keys == rendered.citation_keys:
             results.append("unchanged")
             continue
         results.append("updated" if text.pk else "created")
-        text.save(rendered=rendered)
+        text.save(rendered=rendered, glossary=glossary)
     return results
 
 
-def sync_node_texts(node, source, names, held):
+def sync_node_texts(node, source, names, held, glossary):
     return sync_texts(
         held.node_texts.get(node.pk, {}),
         source,
         lambda tier: NodeText(node=node, tier=tier),
         ("body_markdown", "body_html"),
         names,
+        glossary,
     )
 
 
@@ -335,7 +373,7 @@ def sync_edge(source, position, nodes, held):
     return edge, result
 
 
-def sync_article(source, names, held):
+def sync_article(source, names, held, glossary):
     """Create or update one article and its tiers; returns it, its result and each tier's."""
     held_article = held.articles.get(source.slug)
     article, result = sync_fields(
@@ -350,6 +388,7 @@ def sync_article(source, names, held):
         lambda tier: ArticleTier(article=article, tier=tier),
         TIER_FIELDS,
         names,
+        glossary,
     )
     if set(tier_results) - {"unchanged"}:
         record_version(article, "tiers")  # an article's version holds its tiers
