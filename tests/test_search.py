@@ -12,12 +12,14 @@ from django.db import transaction
 from django.urls import reverse
 from reversion.models import Version
 
+from apps.articles.models import ArticleTier
 from apps.core.models import Status
 from apps.search import signals
 from apps.search.models import LONGEST_QUERY, SearchEntry
 from apps.search.words import index_terms, one_edit_apart, query_terms
 from tests.conftest import make_article, make_edge, make_graph, make_node, make_reference
 from tests.test_editors import change_url, editor_client, form_data, inline_index
+from tests.test_glossary import make_term
 
 pytestmark = pytest.mark.django_db
 
@@ -451,3 +453,14 @@ def test_the_header_has_one_search_box_that_works_without_javascript(client):
     box = re.search(r'<input class="site-search__box"[^>]*>', home).group(0)
     for attribute in ('name="q"', 'hx-get="/search/"', 'hx-push-url="true"', "delay:300ms"):
         assert attribute in box
+
+
+def test_a_glossary_definition_in_a_text_is_not_searched_as_its_words(client):
+    """The stored HTML carries each marked term's definition for its popup; a search finds the
+    text by what it says, not by the definitions written into it."""
+    make_term("AMPK", definition="A fuel gauge inside each cell.")
+    make_article("fuel-sensing", bodies={"academic": "Hard work switches on AMPK."})
+    assert "fuel gauge" in ArticleTier.objects.get(tier="academic").body_html
+
+    assert urls(client, "gauge") == []
+    assert "/articles/fuel-sensing/academic/" in urls(client, "AMPK")

@@ -8,6 +8,7 @@ spellings of one name ("PGC-1a", "PGC1alpha", the Greek letter itself) are the s
 """
 
 import html
+import re
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import (
@@ -97,8 +98,13 @@ class SearchEntry(models.Model):
 # Building the rows ---------------------------------------------------------------------------
 
 
+# A glossary term's definition is written into the stored HTML for its popup: it is not what
+# the text says, so it is not searched (the term itself, in the link after it, is).
+GLOSSARY_POPUP = re.compile(r'<span class="glossary-popup"[^>]*>[^<]*</span>')
+
+
 def plain_text(body_html):
-    return " ".join(html.unescape(strip_tags(body_html)).split())
+    return " ".join(html.unescape(strip_tags(GLOSSARY_POPUP.sub(" ", body_html))).split())
 
 
 def entry(group, kind, object_id, title, published, title_terms="", text="", also="", **values):
