@@ -42,6 +42,7 @@ class StaticPages(ContentSitemap):
         "explorer:walks",
         "explorer:compare",
         "changes:changes",
+        "articles:glossary",
     ]
 
     def items(self):

@@ -79,7 +79,7 @@ def test_terms_are_not_marked_in_headings_links_code_or_citations():
     assert marked_terms(html) == [("/glossary/#ampk", "AMPK")]
     assert html.index("glossary-term") > html.index("Only this")
     assert '<h2 id="ampk-in-a-heading">AMPK in a heading</h2>' in html
-    assert '<a href="#ref-smith2020">1</a>' in html
+    assert '<a href="#ref-smith2020" id="cite-smith2020-1">1</a>' in html
 
 
 def test_a_term_shown_as_a_map_link_counts_as_used():

@@ -30,6 +30,7 @@ READER_PATHS = [
     "/search/?q=insulin",
     "/search/?q=",
     "/changes/",
+    "/glossary/",
     METABOLIC + "academic/v/1/",
     "/explorer/ampk/academic/v/1/",
 ]  # fmt: skip

@@ -200,6 +200,7 @@ def test_sitemap_lists_every_published_page_with_lastmod_and_no_draft(
         f"{base}/explorer/walks/",
         f"{base}/explorer/compare/",
         f"{base}/changes/",
+        f"{base}/glossary/",
     }
     expected |= {
         base + tier.get_absolute_url()
@@ -212,7 +213,7 @@ def test_sitemap_lists_every_published_page_with_lastmod_and_no_draft(
     assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", lastmod) for lastmod in entries.values())
     assert not [url for url in entries if "secret-signal" in url or "unfinished" in url]
     assert entries[f"{base}/articles/second-article/academic/"] == "2026-10-05"
-    assert len(expected) == 5 + 6 + 16 + 1
+    assert len(expected) == 6 + 6 + 16 + 1
 
 
 def test_sitemap_queries_do_not_grow_with_the_site(client, django_assert_max_num_queries):
@@ -221,7 +222,7 @@ def test_sitemap_queries_do_not_grow_with_the_site(client, django_assert_max_num
         make_article(f"article-{number}")
     with django_assert_max_num_queries(7):
         response = client.get("/sitemap.xml")
-    assert len(list(ET.fromstring(response.content).iter(f"{SITEMAP}url"))) == 5 + 18 + 48
+    assert len(list(ET.fromstring(response.content).iter(f"{SITEMAP}url"))) == 6 + 18 + 48
 
 
 def test_robots_txt_allows_all_but_the_admin_and_names_the_sitemap(

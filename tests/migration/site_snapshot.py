@@ -66,11 +66,12 @@ PAGE_META = re.compile(
 )
 
 
-# Added since the older main (issue 15): the search box in the header of every page, and
-# "Cite this page" on every article tier. They are left out, so the rest of each page must be
-# exactly as the older main served it.
+# Added since the older main (issue 15): the search box in the header of every page, the
+# footer's links (the glossary, what changed) and "Cite this page" on every article tier. They
+# are left out, so the rest of each page must be exactly as the older main served it.
 ADDED_SINCE = re.compile(
-    rb'\s*<form class="site-search".*?</form>|<details class="cite-block">.*?</details>\n',
+    rb'\s*<form class="site-search".*?</form>|<details class="cite-block">.*?</details>\n'
+    rb'|\s*<ul class="footer-links">.*?</ul>',
     re.DOTALL,
 )
 
