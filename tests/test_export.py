@@ -55,7 +55,7 @@ def snapshot():
     references = list(
         Reference.objects.order_by("key").values(
             "key", "authors", "year", "title", "journal", "volume", "issue", "pages", "doi",
-            "pmid", "pmcid",
+            "pmid", "pmcid", "verified",
         )
     )  # fmt: skip
     articles = [

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from apps.articles.models import Article
-from apps.core.models import Reference
+from apps.core.models import GlossaryTerm, Reference
 from apps.explorer.models import Node, Walk
 from tests.conftest import make_reference
 from tests.test_editors import editor_client, form_data
@@ -166,8 +166,50 @@ def test_whatever_the_admin_accepts_loads_again(real_content_dir):
     Article.objects.all().delete()
     Node.objects.all().delete()
     Reference.objects.all().delete()
+    GlossaryTerm.objects.all().delete()
     call_command("load_content", content_dir=real_content_dir, stdout=StringIO())
 
     loaded = Reference.objects.get(key=reference.key)
     assert loaded.doi == "10.1000/ROUND-trip"
     assert loaded.pmcid == "PMC42"
+
+
+# Where a reference was checked ---------------------------------------------------------------
+
+
+def test_where_a_reference_was_verified_loads_and_exports_as_written(references_only, tmp_path):
+    reference_file(references_only, doi='"10.1000/xyz"', pmid="12345678", verified='"pubmed"')
+    written = (references_only / "references.toml").read_text()
+    call_command("load_content", content_dir=references_only, stdout=StringIO())
+    assert Reference.objects.get(key="alpha2020").verified == "pubmed"
+
+    call_command("export_content", content_dir=tmp_path, stdout=StringIO())
+
+    exported = (tmp_path / "references.toml").read_text()
+    assert 'verified = "pubmed"' in exported
+    call_command("load_content", content_dir=tmp_path, stdout=StringIO())
+    assert Reference.objects.get(key="alpha2020").verified == "pubmed"
+    assert "verified" in written
+
+
+def test_an_unknown_verification_stops_the_load_at_its_line(references_only):
+    reference_file(references_only, verified='"google"')
+
+    with pytest.raises(CommandError) as error:
+        call_command("load_content", content_dir=references_only, stdout=StringIO())
+
+    assert "content/references.toml:7: " in str(error.value)
+    assert "verified “google” must be one of pubmed, pmc, publisher" in str(error.value)
+    assert not Reference.objects.exists()
+
+
+def test_an_editor_records_where_a_reference_was_verified():
+    reference = make_reference("smith2020")
+    client = editor_client()
+    url, data = admin_form(client, reference)
+    data["verified"] = "pmc"
+
+    assert client.post(url, data).status_code == 302
+
+    reference.refresh_from_db()
+    assert reference.verified == "pmc"

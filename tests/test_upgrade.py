@@ -64,12 +64,13 @@ def test_the_older_database_needed_the_moves(upgraded):
 # compared with before.
 REDRAWN = ("/explorer/", "/articles/")
 # Tables that gained a column since (the arrow's time course, the exercise its evidence comes
-# from, a node's HGNC and UniProt identifiers; how many markers cite each reference), or whose
+# from, a node's HGNC and UniProt identifiers; how many markers cite each reference; where a
+# reference was verified), or whose
 # stored HTML gained ids on its citation markers (issue 15): their row counts are compared,
 # and the fields of their rows through the history's versions below.
 WIDENED = {
     "explorer_edge", "explorer_node", "articles_citation", "explorer_nodecitation",
-    "articles_articletier", "explorer_nodetext",
+    "articles_articletier", "explorer_nodetext", "articles_reference",
 }  # fmt: skip
 # Tables whose rows change on purpose, in the app labels of the models that moved.
 RELABELLED_TABLES = {"django_content_type", "reversion_version"}

@@ -40,10 +40,11 @@ EDITORIAL_FIELDS = ("status", "next_review")
 # The note on a page's latest published change (apps.changes), as an editor would write it.
 CHANGE_NOTE_FIELDS = ("change_summary", "correction")
 REFERENCE_REQUIRED = {"key", "authors", "year", "title", "journal"}
-REFERENCE_OPTIONAL = {"volume", "issue", "pages", "doi", "pmid", "pmcid"}
+REFERENCE_OPTIONAL = {"volume", "issue", "pages", "doi", "pmid", "pmcid", "verified"}
 # The order fields are written in.
 REFERENCE_ORDER = (
-    "key", "authors", "year", "title", "journal", "volume", "issue", "pages", "doi", "pmid", "pmcid"
+    "key", "authors", "year", "title", "journal", "volume", "issue", "pages", "doi", "pmid",
+    "pmcid", "verified",
 )  # fmt: skip
 
 
@@ -251,6 +252,7 @@ def _normalise_reference(entry):
         "doi": str(entry.get("doi") or ""),
         "pmid": entry.get("pmid"),
         "pmcid": str(entry.get("pmcid") or ""),
+        "verified": str(entry.get("verified") or ""),
     }
 
 

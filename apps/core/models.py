@@ -102,6 +102,18 @@ class Reference(models.Model):
     doi = models.CharField("DOI", max_length=200, blank=True)
     pmid = models.PositiveIntegerField("PMID", null=True, blank=True)
     pmcid = models.CharField("PMCID", max_length=20, blank=True)
+    verified = models.CharField(
+        "verified against",
+        max_length=20,
+        blank=True,
+        choices=[
+            ("pubmed", "its PubMed record"),
+            ("pmc", "its full text on PubMed Central"),
+            ("publisher", "the publisher's page"),
+        ],
+        help_text="Where an editor checked the authors, title, year, journal, DOI and PMID "
+        "against the paper's own record. Blank for the sources taken from the science brief.",
+    )
 
     objects = ReferenceQuerySet.as_manager()
 
@@ -216,6 +228,11 @@ def reference_problems(values):
     pmcid = values.get("pmcid")
     if pmcid not in (None, "") and not PMCID.match(str(pmcid)):
         problems.append(("pmcid", f"PMCID “{pmcid}” should look like PMC1234567"))
+    verified = values.get("verified")
+    known = [value for value, _label in Reference._meta.get_field("verified").choices]
+    if verified not in (None, "") and verified not in known:
+        message = f"verified “{verified}” must be one of {', '.join(known)}"
+        problems.append(("verified", message))
     for name, value in values.items():
         try:
             max_length = Reference._meta.get_field(name).max_length

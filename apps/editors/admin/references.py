@@ -17,7 +17,7 @@ class ReferenceForm(forms.ModelForm):
         model = Reference
         fields = [
             "key", "authors", "year", "title", "journal", "volume", "issue", "pages",
-            "doi", "pmid", "pmcid",
+            "doi", "pmid", "pmcid", "verified",
         ]  # fmt: skip
 
     def clean(self):
@@ -43,7 +43,7 @@ class ReferenceAdmin(WholeTitleMixin, EditorialAdmin):
     fieldsets = [
         (None, {"fields": ["key", "authors", "year", "title"]}),
         ("Where it was published", {"fields": ["journal", "volume", "issue", "pages"]}),
-        ("Identifiers", {"fields": ["doi", "pmid", "pmcid"]}),
+        ("Identifiers", {"fields": ["doi", "pmid", "pmcid", "verified"]}),
     ]
 
     def get_readonly_fields(self, request, obj=None):
