@@ -91,7 +91,7 @@ def test_everything_works_with_javascript_off(browser, site):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(site + "/")
-    page.get_by_role("link", name="How exercise reverses metabolic dysregulation").click()
+    page.get_by_role("link", name="How exercise improves metabolic health").click()
     expect(page).to_have_url(site + METABOLIC + "fundamentals/")
     page.get_by_role("tab", name="Academic").click()
     expect(page).to_have_url(site + METABOLIC + "academic/")

@@ -36,7 +36,7 @@ def test_typing_in_the_header_box_shows_results_live_and_back_returns(page, site
     page.go_back()
     expect(page).to_have_url(site + METABOLIC)
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "How exercise reverses metabolic dysregulation"
+        "How exercise improves metabolic health"
     )
 
 
