@@ -337,7 +337,7 @@ def test_a_bad_glossary_names_file_and_line_and_changes_nothing(content_dir, tex
 def test_the_real_glossary_names_real_nodes_and_marks_the_real_articles(real_content_dir):
     load(real_content_dir)
     terms = GlossaryTerm.objects.count()
-    assert 25 <= terms <= 40
+    assert terms >= 25
     fundamentals = ArticleTier.objects.filter(tier="fundamentals")
     for tier in fundamentals:
         found = marked_terms(tier.body_html)
