@@ -80,10 +80,12 @@ def tiered_text(fields, bodies):
     return text
 
 
-def change_note(change):
+def change_note(page, change):
     """The front matter keys of a page's latest published change (apps.changes), when a person
-    wrote its summary; a summary the site wrote itself ("First published.") is not kept."""
-    if change is None or not change.written:
+    wrote its summary; a summary the site wrote itself ("First published.") is not kept. A
+    draft has no public changes, and a load records none for it, so its file keeps no note
+    (one kept would be lost on the next load into a new database, and the round trip with it)."""
+    if change is None or not change.written or page.is_draft:
         return {}
     return {"change_summary": change.summary, "correction": True if change.correction else None}
 
@@ -97,7 +99,7 @@ def article_text(article, bodies, change=None):
             "status": article.status,
             "last_reviewed": article.last_reviewed,
             "next_review": article.next_review,
-            **change_note(change),
+            **change_note(article, change),
         },
         bodies,
     )
@@ -139,7 +141,7 @@ def node_text(node, bodies, change=None):
             "status": node.status,
             "last_reviewed": node.last_reviewed,
             "next_review": node.next_review,
-            **change_note(change),
+            **change_note(node, change),
         },
         bodies,
     )
