@@ -24,7 +24,7 @@ from apps.explorer.models import Node, NodeCitation, NodeText
 
 SUMMARY_MAX_LENGTH = 200
 FIRST_PUBLISHED = "First published."
-UPDATED_FROM_FILES = "Updated from the content files."
+UPDATED_FROM_FILES = "Revised by the editors."
 UPDATED = "Updated."
 # How long a page says "Updated <date>: <summary>" under its title.
 RECENT = datetime.timedelta(days=60)
