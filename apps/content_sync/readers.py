@@ -176,38 +176,9 @@ def read_references(root: Path):
     shown = _display(path, root)
     if not path.exists():
         raise ContentErrors([ContentError(shown, 1, "file is missing")])
-    text = read_source(path, shown)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        where = re.search(r"\(at line (\d+), column \d+\)", str(error))
-        line = int(where[1]) if where else text.count("\n") + 1
-        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(error))
-        raise ContentErrors([ContentError(shown, line, f"invalid TOML: {message}")]) from error
-    extra = sorted(data.keys() - {"reference"})
-    if extra:
-        line = find_line(text, extra[0])
-        raise ContentErrors([ContentError(shown, line, f"unknown section “{extra[0]}”")])
-    entries = data.get("reference", [])
-    if not isinstance(entries, list):
-        raise ContentErrors([ContentError(shown, 1, "references must be [[reference]] tables")])
-
-    lines = text.splitlines()
-    headers = [number for number, line in enumerate(lines, 1) if line.strip() == "[[reference]]"]
-    if len(headers) != len(entries):  # written as an inline array: no per-entry lines to give
-        headers = [1] * len(entries)
-    errors, references, first_seen = [], [], {}
-    for entry, line, next_line in zip(
-        entries, headers, [*headers[1:], len(lines) + 1], strict=True
-    ):
-        if not isinstance(entry, dict):
-            errors.append(ContentError(shown, line, "each reference must be a [[reference]] table"))
-            continue
-        field_lines = {}
-        for number in range(line, next_line):
-            assignment = re.match(r"\s*([A-Za-z0-9_-]+)\s*=", lines[number - 1])
-            if assignment:
-                field_lines.setdefault(assignment[1], number)
+    tables, errors = _toml_tables(path, shown, "reference")
+    references, first_seen = [], {}
+    for entry, line, field_lines in tables:
         problems = _reference_problems(entry)
         errors += [
             ContentError(shown, field_lines.get(name, line), text) for name, text in problems
@@ -223,6 +194,45 @@ def read_references(root: Path):
     if errors:
         raise ContentErrors(errors)
     return references
+
+
+def _toml_tables(path, shown, table):
+    """The [[table]] entries of a TOML file as (entry, line of its header, line of each field),
+    and an error for each entry that is not a table. A file that is not TOML, or that holds any
+    other section, raises ContentErrors naming the line."""
+    text = read_source(path, shown)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        where = re.search(r"\(at line (\d+), column \d+\)", str(error))
+        line = int(where[1]) if where else text.count("\n") + 1
+        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(error))
+        raise ContentErrors([ContentError(shown, line, f"invalid TOML: {message}")]) from error
+    extra = sorted(data.keys() - {table})
+    if extra:
+        line = find_line(text, extra[0])
+        raise ContentErrors([ContentError(shown, line, f"unknown section “{extra[0]}”")])
+    entries = data.get(table, [])
+    if not isinstance(entries, list):
+        raise ContentErrors([ContentError(shown, 1, f"{table}s must be [[{table}]] tables")])
+    lines = text.splitlines()
+    headers = [number for number, line in enumerate(lines, 1) if line.strip() == f"[[{table}]]"]
+    if len(headers) != len(entries):  # written as an inline array: no per-entry lines to give
+        headers = [1] * len(entries)
+    tables, errors = [], []
+    for entry, line, next_line in zip(
+        entries, headers, [*headers[1:], len(lines) + 1], strict=True
+    ):
+        if not isinstance(entry, dict):
+            errors.append(ContentError(shown, line, f"each {table} must be a [[{table}]] table"))
+            continue
+        field_lines = {}
+        for number in range(line, next_line):
+            assignment = re.match(r"\s*([A-Za-z0-9_-]+)\s*=", lines[number - 1])
+            if assignment:
+                field_lines.setdefault(assignment[1], number)
+        tables.append((entry, line, field_lines))
+    return tables, errors
 
 
 def _reference_problems(entry):
@@ -950,37 +960,9 @@ def read_glossary(root: Path, node_slugs):
     shown = _display(path, root)
     if not path.exists() and not path.is_symlink():
         return []
-    text = read_source(path, shown)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        where = re.search(r"\(at line (\d+), column \d+\)", str(error))
-        line = int(where[1]) if where else text.count("\n") + 1
-        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(error))
-        raise ContentErrors([ContentError(shown, line, f"invalid TOML: {message}")]) from error
-    extra = sorted(data.keys() - {"term"})
-    if extra:
-        line = find_line(text, extra[0])
-        raise ContentErrors([ContentError(shown, line, f"unknown section “{extra[0]}”")])
-    entries = data.get("term", [])
-    if not isinstance(entries, list):
-        raise ContentErrors([ContentError(shown, 1, "terms must be [[term]] tables")])
-    lines = text.splitlines()
-    headers = [number for number, line in enumerate(lines, 1) if line.strip() == "[[term]]"]
-    if len(headers) != len(entries):  # written as an inline array: no per-entry lines to give
-        headers = [1] * len(entries)
-    errors, terms, read = [], [], []
-    for entry, line, next_line in zip(
-        entries, headers, [*headers[1:], len(lines) + 1], strict=True
-    ):
-        if not isinstance(entry, dict):
-            errors.append(ContentError(shown, line, "each term must be a [[term]] table"))
-            continue
-        field_lines = {}
-        for number in range(line, next_line):
-            assignment = re.match(r"\s*([A-Za-z0-9_-]+)\s*=", lines[number - 1])
-            if assignment:
-                field_lines.setdefault(assignment[1], number)
+    tables, errors = _toml_tables(path, shown, "term")
+    terms, read = [], []
+    for entry, line, field_lines in tables:
         problems = [
             (None, f"missing required field “{name}”")
             for name in sorted(GLOSSARY_REQUIRED - entry.keys())
