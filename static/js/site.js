@@ -356,6 +356,9 @@
       if (!chosen || bar.scrollWidth <= bar.clientWidth) return;
       const right = chosen.getBoundingClientRect().right - bar.getBoundingClientRect().left + bar.scrollLeft;
       if (right > bar.scrollLeft + bar.clientWidth) bar.scrollLeft = right - bar.clientWidth;
+    });
+  });
+})();
 
 // Glossary terms in a text (apps/core/rendering.py mark_glossary_terms): the definition shows
 // on hover and focus by CSS alone. This keeps it on screen, closes it with Escape, and on a
