@@ -145,5 +145,9 @@ def test_axe_finds_no_violations_after_a_swap(page, site):
     page.goto(site + HORMONES + "fundamentals/")
     tab(page, "Intermediate").click()
     expect(tab(page, "Intermediate")).to_have_attribute("aria-selected", "true")
+    # The new tier fades in; axe measures contrast, so it waits for the page to be still.
+    page.wait_for_function(
+        "document.getAnimations().every((animation) => animation.playState !== 'running')"
+    )
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
